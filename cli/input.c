@@ -1,0 +1,94 @@
+/* input.c — what every command that reads logs shares: the input options
+ * (--format, --input-tz, --csv-mapping), opening the input, and the report of
+ * what was read and skipped that ends every such run (on stderr). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int ug_cli_input_option(ug_cli_input *ci, int opt, const char *arg)
+{
+	switch (opt) {
+	case UG_OPT_FORMAT: ci->opts.format = arg; return 1;
+	case UG_OPT_INPUT_TZ: ci->tz_spec = arg; return 1;
+	case UG_OPT_CSV_MAPPING: ci->opts.csv_mapping = arg; return 1;
+	default: return 0;
+	}
+}
+
+int ug_cli_input_open(ug_cli *cli, ug_cli_input *ci, char *const *paths, size_t npaths)
+{
+	ug_error err;
+	if (npaths == 0)
+		return ug_cli_usage_error(cli, "no input: give log files or directories (or - for stdin)");
+	if (ci->opts.format && !ug_format_find_name(ci->opts.format))
+		return ug_cli_usage_error(cli, "unknown --format '%s' (see 'updguard help %s')",
+		                          ci->opts.format, cli->cmd->name);
+	if (ci->tz_spec) {
+		if (ug_tz_load(&ci->tz, ci->tz_spec, &err) != UG_OK)
+			return ug_cli_usage_error(cli, "--input-tz: %s", err.message);
+		ci->opts.input_tz = ci->tz;
+	}
+	if (ug_input_open(&ci->in, paths, npaths, &ci->opts, &cli->ctx, &err) != UG_OK) {
+		ug_log_error(&cli->ctx, "%s", err.message);
+		return UG_EXIT_FAILURE;
+	}
+	return UG_CLI_CONTINUE;
+}
+
+bool ug_format_find_name(const char *name)
+{
+	for (size_t i = 0; ug_format_name(i); i++)
+		if (strcmp(ug_format_name(i), name) == 0)
+			return true;
+	return false;
+}
+
+void ug_cli_input_report(const ug_cli *cli, const ug_cli_input *ci)
+{
+	size_t n, nskips;
+	const ug_source *src = ug_input_sources(ci->in, &n);
+	const ug_skip *skips = ug_input_skips(ci->in, &nskips);
+	uint64_t skipped = ug_input_skipped_total(ci->in);
+	if (cli->ctx.log_level < UG_LOG_WARN)
+		return;
+	FILE *out = stderr;
+	uint64_t records = 0;
+	for (size_t i = 0; i < n; i++)
+		records += src[i].records;
+	if (cli->ctx.log_level >= UG_LOG_INFO || skipped) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "  %-12s %10llu read %8llu skipped  %s%s\n",
+			        src[i].format[0] ? src[i].format : "-",
+			        (unsigned long long)src[i].records, (unsigned long long)src[i].skipped,
+			        src[i].path, src[i].failed ? "  (not read)" : "");
+	}
+	for (size_t i = 0; i < nskips; i++) {
+		const ug_source *s = ug_input_source(ci->in, skips[i].source);
+		fprintf(out, "%s:", s ? s->path : "?");
+		if (skips[i].line)
+			fprintf(out, "%llu:", (unsigned long long)skips[i].line);
+		else if (skips[i].offset)
+			fprintf(out, "offset %llu:", (unsigned long long)skips[i].offset);
+		fprintf(out, " %s%s%s%s\n", skips[i].reason, skips[i].detail[0] ? " (" : "",
+		        skips[i].detail, skips[i].detail[0] ? ")" : "");
+	}
+	if (skipped > nskips) {
+		fprintf(out, "... %llu more skipped; by reason:\n", (unsigned long long)(skipped - nskips));
+		const char *reason;
+		uint64_t count;
+		for (size_t i = 0; ug_input_skip_reason(ci->in, i, &reason, &count); i++)
+			fprintf(out, "  %10llu  %s\n", (unsigned long long)count, reason);
+	}
+	fprintf(out, "updguard: %zu file(s), %llu record(s) read, %llu skipped\n", n,
+	        (unsigned long long)records, (unsigned long long)skipped);
+}
+
+void ug_cli_input_close(ug_cli_input *ci)
+{
+	ug_input_free(ci->in);
+	ug_tz_free(ci->tz);
+	ci->in = NULL;
+	ci->tz = NULL;
+}

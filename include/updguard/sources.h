@@ -1,0 +1,82 @@
+/* sources.h — reading every log an analyst hands us into normalized events.
+ *
+ * A ug_input is a set of inputs (files, directories walked recursively,
+ * archives and compressed files, "-" for stdin). ug_input_read streams them:
+ * each file is detected (or told) a format, cut into blocks, the blocks parsed
+ * in parallel, and the events handed to the caller's callback IN INPUT ORDER
+ * (file by file in the order given / walked (sorted), record by record), from
+ * one thread at a time. Memory is bounded by a few blocks per worker, never by
+ * the size of the input.
+ *
+ * Bad records never stop a read: each one is counted per file and per reason,
+ * and the first few are kept in full (file, line, offset, reason) for the run
+ * summary.
+ */
+#ifndef UPDGUARD_SOURCES_H
+#define UPDGUARD_SOURCES_H
+
+#include "updguard/context.h"
+#include "updguard/error.h"
+#include "updguard/event.h"
+#include "updguard/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One input file (an archive member is a file of its own: "a.zip:member.json"). */
+typedef struct ug_source {
+	uint32_t id;          /* index in the input's source table; ug_event.source */
+	const char *path;     /* as given/walked; archive members as "archive:member" */
+	const char *format;   /* format name that read it ("ecs-json", "squid", ...) */
+	uint64_t bytes;       /* decompressed bytes read */
+	uint64_t records;     /* records (events) read */
+	uint64_t skipped;     /* malformed records skipped */
+	bool failed;          /* the file could not be read at all (see the skip list) */
+} ug_source;
+
+/* One reported problem (the first UG_SKIP_DETAIL_MAX per run are kept). */
+typedef struct ug_skip {
+	uint32_t source;
+	uint64_t line;        /* 0 when not line-based */
+	uint64_t offset;      /* byte offset in the decompressed file */
+	const char *reason;   /* static text, e.g. "invalid JSON" */
+	char detail[96];      /* what was seen, truncated */
+} ug_skip;
+
+#define UG_SKIP_DETAIL_MAX 50
+
+typedef struct ug_input_opts {
+	const char *format;        /* force a format by name; NULL = detect per file */
+	const ug_tz *input_tz;     /* zone of local timestamps (NXLog EventTime, DHCP); NULL = UTC */
+	const char *csv_mapping;   /* mapping file for headered CSV (docs/formats.md) */
+	size_t block_size;         /* bytes per parse block; 0 = 8 MiB */
+} ug_input_opts;
+
+typedef struct ug_input ug_input;
+
+/* Return 0 to go on, non-zero to stop reading (ug_input_read then returns it). */
+typedef int (*ug_event_fn)(const ug_event *ev, void *user);
+
+int ug_input_open(ug_input **out, char *const *paths, size_t npaths, const ug_input_opts *opts,
+                  const ug_ctx *ctx, ug_error *err);
+/* Read everything, calling fn for each event in input order. UG_OK when the
+ * whole input was read (even if records were skipped: see the counts). */
+int ug_input_read(ug_input *in, ug_event_fn fn, void *user, ug_error *err);
+/* Sources seen so far (valid until ug_input_free). */
+const ug_source *ug_input_sources(const ug_input *in, size_t *count);
+const ug_source *ug_input_source(const ug_input *in, uint32_t id);
+/* Kept skip details (at most UG_SKIP_DETAIL_MAX), and counts per reason. */
+const ug_skip *ug_input_skips(const ug_input *in, size_t *count);
+uint64_t ug_input_skipped_total(const ug_input *in);
+/* Per-reason totals: call with i = 0, 1, ... until it returns false. */
+bool ug_input_skip_reason(const ug_input *in, size_t i, const char **reason, uint64_t *count);
+void ug_input_free(ug_input *in);
+
+/* Name of the i-th format this build reads; NULL past the last one. */
+const char *ug_format_name(size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

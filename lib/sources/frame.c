@@ -1,0 +1,259 @@
+/* frame.c — cutting decompressed data into records (the framings of
+ * format.h) and handing each to its format's parse(); and where a stream may
+ * be cut into blocks that hold only whole records, so that blocks can be
+ * parsed in parallel.
+ *
+ * JSON framing has two layouts, decided per file from its head: "lines" (the
+ * first value ends on its first line: JSON lines, the common case, cut at
+ * newlines like text) and "split" (a wrapping array, or pretty-printed
+ * values: values are found by matching brackets outside strings). */
+#include <string.h>
+
+#include "core/str.h"
+#include "sources/machinery.h"
+
+uint64_t ug_count_newlines(const char *p, size_t n)
+{
+	uint64_t count = 0;
+	const char *end = p + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		count++;
+		p = nl + 1;
+	}
+	return count;
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* End (exclusive) of the JSON value starting at p[0], or 0 when the data ends
+ * before it does. A scalar ends at whitespace or a separator. */
+static size_t json_value_end(const char *p, size_t n)
+{
+	size_t i = 0;
+	if (p[0] != '{' && p[0] != '[' && p[0] != '"') {
+		while (i < n && !is_ws(p[i]) && p[i] != ',' && p[i] != ']' && p[i] != '}')
+			i++;
+		return i < n ? UG_MAX(i, 1) : 0;
+	}
+	int depth = 0;
+	while (i < n) {
+		char c = p[i];
+		if (c == '"') {
+			for (i++; i < n && p[i] != '"'; i++)
+				if (p[i] == '\\')
+					i++;
+			if (i >= n)
+				return 0;
+			if (depth == 0)
+				return i + 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			return i + 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* Skip whitespace, commas and closing brackets between top-level values, and
+ * the opening bracket of a wrapping array at the very start of the file. */
+static size_t json_skip_separators(const char *p, size_t n, size_t i, bool at_file_start)
+{
+	for (; i < n; i++) {
+		char c = p[i];
+		if (c == '[' && at_file_start) {
+			at_file_start = false;
+			continue;
+		}
+		if (!is_ws(c) && c != ',' && c != ']')
+			break;
+		if (!is_ws(c))
+			at_file_start = false;
+	}
+	return i;
+}
+
+static size_t skip_bom_ws(ug_sv s)
+{
+	size_t i = s.n >= 3 && memcmp(s.p, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	while (i < s.n && is_ws(s.p[i]))
+		i++;
+	return i;
+}
+
+void ug_frame_init(ug_frame *fr, const ug_format *fmt, const void *fstate,
+                   const ug_input_opts *opts, uint32_t source, ug_sv head)
+{
+	fr->fmt = fmt;
+	fr->fstate = fstate;
+	fr->opts = opts;
+	fr->source = source;
+	fr->json_split = false;
+	if (fmt->framing != UG_FRAME_JSON)
+		return;
+	size_t i = skip_bom_ws(head);
+	if (i >= head.n)
+		return;
+	if (head.p[i] == '[') {
+		fr->json_split = true;
+		return;
+	}
+	size_t end = json_value_end(head.p + i, head.n - i);
+	size_t nl = ug_sv_find_char(ug_sv_sub(head, i, head.n), '\n');
+	/* first value spans lines (or does not end in the head): split layout */
+	fr->json_split = end == 0 ? nl != SIZE_MAX : (nl != SIZE_MAX && nl < end);
+}
+
+size_t ug_frame_find_rebegin(const ug_frame *fr, ug_sv data)
+{
+	const char *prefix = fr->fmt->rebegin_prefix;
+	if (!prefix)
+		return SIZE_MAX;
+	size_t plen = strlen(prefix);
+	for (size_t from = 0; from < data.n;) {
+		const char *nl = memchr(data.p + from, '\n', data.n - from);
+		if (!nl)
+			return SIZE_MAX;
+		size_t at = (size_t)(nl - data.p) + 1;
+		if (data.n - at >= plen && memcmp(data.p + at, prefix, plen) == 0)
+			return at;
+		from = at;
+	}
+	return SIZE_MAX;
+}
+
+size_t ug_frame_cut(const ug_frame *fr, ug_sv data, size_t min, bool at_file_start, bool at_eof)
+{
+	if (at_eof)
+		return data.n;
+	if (fr->fmt->framing == UG_FRAME_WHOLE)
+		return 0;
+	if (min > data.n)
+		return 0;
+	if (fr->fmt->framing == UG_FRAME_LINES || !fr->json_split) {
+		size_t from = min ? min - 1 : 0;
+		const char *nl = memchr(data.p + from, '\n', data.n - from);
+		return nl ? (size_t)(nl - data.p) + 1 : 0;
+	}
+	size_t i = json_skip_separators(data.p, data.n, 0, at_file_start);
+	while (i < data.n) {
+		size_t end = json_value_end(data.p + i, data.n - i);
+		if (!end)
+			return 0;
+		i += end;
+		if (i >= min)
+			return i;
+		i = json_skip_separators(data.p, data.n, i, false);
+	}
+	return 0;
+}
+
+/* Text records must be NUL-free UTF-8; returns the reason when not. */
+static const char *text_problem(ug_sv s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0;
+	/* fast path: 8 bytes at a time while all are ASCII and non-zero */
+	for (; i + 8 <= s.n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		uint64_t zero = (w - UINT64_C(0x0101010101010101)) & ~w & UINT64_C(0x8080808080808080);
+		if ((w & UINT64_C(0x8080808080808080)) || zero)
+			break;
+	}
+	if (memchr(p + i, '\0', s.n - i))
+		return "NUL byte in record";
+	return ug_utf8_valid(ug_sv_sub(s, i, s.n)) ? NULL : "invalid UTF-8";
+}
+
+static void parse_one(const ug_frame *fr, ug_batch *b, ug_event *ev, ug_sv rec, uint64_t line,
+                      uint64_t offset)
+{
+	if (rec.n > UG_MAX_RECORD) {
+		ug_batch_skip(b, fr->source, line, offset, "record longer than 256 MiB", rec);
+		return;
+	}
+	if (fr->fmt->framing == UG_FRAME_LINES) {
+		const char *problem = text_problem(rec);
+		if (problem) {
+			ug_batch_skip(b, fr->source, line, offset, problem, rec);
+			return;
+		}
+	}
+	ug_rec r = {fr->opts, fr->fstate, fr->source, line, offset, &b->arena, ev, b};
+	ug_event_reset(ev);
+	ev->source = fr->source;
+	ev->record = line;
+	ev->offset = offset;
+	fr->fmt->parse(&r, rec);
+	if (b->fn) /* direct mode: the event was consumed; recycle decoded strings */
+		ug_arena_reset(&b->arena);
+}
+
+static size_t parse_lines(const ug_frame *fr, ug_sv data, uint64_t line, uint64_t offset,
+                          ug_batch *b, ug_event *ev)
+{
+	const char *prefix = fr->fmt->rebegin_prefix;
+	size_t plen = prefix ? strlen(prefix) : 0;
+	size_t pos = 0;
+	while (pos < data.n && !b->stop) {
+		const char *nl = memchr(data.p + pos, '\n', data.n - pos);
+		size_t end = nl ? (size_t)(nl - data.p) : data.n;
+		ug_sv rec = ug_sv_make(data.p + pos, end - pos);
+		if (rec.n && rec.p[rec.n - 1] == '\r')
+			rec.n--;
+		if (plen && pos > 0 && rec.n >= plen && memcmp(rec.p, prefix, plen) == 0)
+			return pos;
+		if (fr->fmt->framing == UG_FRAME_JSON)
+			rec = ug_sv_trim(rec);
+		if (rec.n)
+			parse_one(fr, b, ev, rec, line, offset + pos);
+		line++;
+		pos = nl ? end + 1 : data.n;
+	}
+	return data.n;
+}
+
+static void parse_json_split(const ug_frame *fr, ug_sv data, uint64_t line, uint64_t offset,
+                             ug_batch *b, ug_event *ev)
+{
+	size_t counted = 0; /* newlines counted up to here */
+	size_t i = json_skip_separators(data.p, data.n, 0, offset == 0);
+	while (i < data.n && !b->stop) {
+		line += ug_count_newlines(data.p + counted, i - counted);
+		counted = i;
+		size_t end = json_value_end(data.p + i, data.n - i);
+		if (!end) {
+			ug_batch_skip(b, fr->source, line, offset + i, "truncated JSON value",
+			              ug_sv_sub(data, i, data.n));
+			return;
+		}
+		parse_one(fr, b, ev, ug_sv_make(data.p + i, end), line, offset + i);
+		i = json_skip_separators(data.p, data.n, i + end, false);
+	}
+}
+
+size_t ug_frame_parse(const ug_frame *fr, ug_sv data, uint64_t first_line, uint64_t first_offset,
+                      ug_batch *b)
+{
+	ug_event ev;
+	ug_event_init(&ev, &b->arena);
+	size_t used = data.n;
+	if (fr->fmt->framing == UG_FRAME_WHOLE) {
+		if (data.n)
+			parse_one(fr, b, &ev, data, first_line, first_offset);
+	} else if (fr->fmt->framing == UG_FRAME_JSON && fr->json_split) {
+		parse_json_split(fr, data, first_line, first_offset, b, &ev);
+	} else {
+		used = parse_lines(fr, data, first_line, first_offset, b, &ev);
+	}
+	ug_event_free(&ev);
+	return used;
+}
