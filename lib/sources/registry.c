@@ -10,7 +10,15 @@
 	X(ug_fmt_evtx_json) \
 	X(ug_fmt_ecs_json) \
 	X(ug_fmt_splunk_json) \
-	X(ug_fmt_flat_json)
+	X(ug_fmt_flat_json) \
+	X(ug_fmt_zeek_tsv) \
+	X(ug_fmt_zeek_json) \
+	X(ug_fmt_squid) \
+	X(ug_fmt_apache_combined) \
+	X(ug_fmt_apache_clf) \
+	X(ug_fmt_dhcp_windows) \
+	X(ug_fmt_dhcpd_leases) \
+	X(ug_fmt_csv)
 
 #define DECLARE(sym) extern const ug_format sym;
 UG_FORMATS(DECLARE)
