@@ -189,9 +189,9 @@ static int parse_options(ug_cli *cli, int argc, char **argv, events_job *j)
 			continue;
 		switch (opt) {
 		case OPT_FORMAT_OUT:
-			if (strcmp(optarg, "jsonl") && strcmp(optarg, "csv"))
+			if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "csv") != 0)
 				return ug_cli_usage_error(cli, "--format-out is jsonl or csv, not '%s'", optarg);
-			j->csv = !strcmp(optarg, "csv");
+			j->csv = strcmp(optarg, "csv") == 0;
 			break;
 		case OPT_HOST:
 			if (j->nhosts == MAX_FILTERS)

@@ -54,9 +54,9 @@ int ug_cmd_fields(ug_cli *cli, int argc, char **argv)
 	int opt, rc;
 	while ((opt = getopt_long(argc, argv, ":" UG_CLI_COMMON_SHORT, longopts, NULL)) != -1) {
 		if (opt == 'F') {
-			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
 				return ug_cli_usage_error(cli, "--format-out is text or json, not '%s'", optarg);
-			json = !strcmp(optarg, "json");
+			json = strcmp(optarg, "json") == 0;
 		} else if ((rc = ug_cli_common_option(cli, opt, optarg, argv)) != UG_CLI_CONTINUE) {
 			return rc;
 		}

@@ -96,7 +96,7 @@ static int parse_options(ug_cli *cli, int argc, char **argv, time_job *job, cons
 		case 'f':
 			job->parse = NULL;
 			for (size_t i = 0; i < UG_ARRAY_LEN(formats); i++)
-				if (!strcmp(optarg, formats[i].name))
+				if (strcmp(optarg, formats[i].name) == 0)
 					job->parse = formats[i].fn;
 			if (!job->parse)
 				return ug_cli_usage_error(cli, "unknown --format '%s'", optarg);
@@ -121,11 +121,11 @@ int ug_cmd_time(ug_cli *cli, int argc, char **argv)
 	if (ug_tz_load(&tz, tzspec, &err) != UG_OK)
 		return ug_cli_usage_error(cli, "--input-tz: %s", err.message);
 	job.tz = tz;
-	if (optind >= argc || (optind == argc - 1 && !strcmp(argv[optind], "-")))
+	if (optind >= argc || (optind == argc - 1 && strcmp(argv[optind], "-") == 0))
 		convert_stdin(&job);
 	for (int i = optind; i < argc; i++)
-		if (strcmp(argv[i], "-"))
-			convert(&job, ug_sv_from(argv[i]), "argument", (unsigned long)(i - optind + 1));
+		if (strcmp(argv[i], "-") != 0)
+			convert(&job, ug_sv_from(argv[i]), "argument", (unsigned long)i - (unsigned long)optind + 1);
 	ug_tz_free(tz);
 	if (job.skipped)
 		ug_log_warn(&cli->ctx, "%lu timestamp(s) could not be parsed", job.skipped);

@@ -13,7 +13,7 @@ struct ug_arena_block {
 };
 
 #define ARENA_ALIGN 16u
-#define ARENA_DEFAULT_BLOCK (64u * 1024u)
+#define ARENA_DEFAULT_BLOCK ((size_t)64 * 1024)
 
 void ug_arena_init(ug_arena *a, size_t block_size)
 {

@@ -10,7 +10,7 @@ void ug_map_init(ug_map *m, bool nocase)
 	m->cap = 0;
 	m->count = 0;
 	m->nocase = nocase;
-	ug_arena_init(&m->keys, 16 * 1024);
+	ug_arena_init(&m->keys, (size_t)16 * 1024);
 }
 
 void ug_map_free(ug_map *m)

@@ -4,20 +4,20 @@
 
 static const char *const field_names[UG_F__COUNT] = {
 	[UG_F_NONE] = "",
-#define NAME(id, name, doc) [UG_F_##id] = name,
+#define NAME(id, name, doc) [UG_F_##id] = name, /* NOLINT(bugprone-macro-parentheses) */
 	UG_FIELD_LIST(NAME)
 #undef NAME
 };
 
 static const char *const field_docs[UG_F__COUNT] = {
 	[UG_F_NONE] = "",
-#define DOC(id, name, doc) [UG_F_##id] = doc,
+#define DOC(id, name, doc) [UG_F_##id] = doc, /* NOLINT(bugprone-macro-parentheses) */
 	UG_FIELD_LIST(DOC)
 #undef DOC
 };
 
 static const char *const kind_names[UG_KIND__COUNT] = {
-#define KIND(id, name) [UG_KIND_##id] = name,
+#define KIND(id, name) [UG_KIND_##id] = name, /* NOLINT(bugprone-macro-parentheses) */
 	UG_EVENT_KIND_LIST(KIND)
 #undef KIND
 };

@@ -11,7 +11,7 @@ void ug_batch_init(ug_batch *b, ug_event_fn fn, void *user)
 	memset(b, 0, sizeof(*b));
 	b->fn = fn;
 	b->user = user;
-	ug_arena_init(&b->arena, 256 * 1024);
+	ug_arena_init(&b->arena, (size_t)256 * 1024);
 }
 
 void ug_batch_reset(ug_batch *b)

@@ -12,6 +12,7 @@
  * block's newlines; the consumer, which sees blocks in order, adds the
  * running base. Invariant: blocks are delivered in submission order.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +314,7 @@ static member *member_open(ug_input *in, ug_source *src, ug_stream *stream, ug_s
 
 static void frame_for(ug_input *in, member *m, ug_frame *fr, ug_sv head)
 {
+	assert(m->nstates > 0); /* member_open began the member */
 	ug_frame_init(fr, m->fmt, m->states[m->nstates - 1], &in->opts, m->source, head);
 }
 

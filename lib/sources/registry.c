@@ -20,11 +20,11 @@
 	X(ug_fmt_dhcpd_leases) \
 	X(ug_fmt_csv)
 
-#define DECLARE(sym) extern const ug_format sym;
+#define DECLARE(sym) extern const ug_format sym; /* NOLINT(bugprone-macro-parentheses) */
 UG_FORMATS(DECLARE)
 #undef DECLARE
 
-#define ENTRY(sym) &sym,
+#define ENTRY(sym) &sym, /* NOLINT(bugprone-macro-parentheses) */
 static const ug_format *const formats[] = {UG_FORMATS(ENTRY) NULL};
 #undef ENTRY
 

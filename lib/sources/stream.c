@@ -82,7 +82,12 @@ int ug_stream_open(ug_stream **out, const char *path, ug_error *err)
 			}
 			munmap(s->map, s->map_len);
 			s->map = NULL;
-			return open_archive(s, NULL, 0, err) == UG_OK ? (*out = s, UG_OK) : UG_ERR_IO;
+			if (open_archive(s, NULL, 0, err) != UG_OK) {
+				ug_stream_close(s);
+				return UG_ERR_IO;
+			}
+			*out = s;
+			return UG_OK;
 		}
 	}
 	/* stdin, pipes, or mmap failed: sniff the first bytes, then hand them on */
@@ -161,7 +166,8 @@ static int open_archive(ug_stream *s, const void *prefix, size_t prefix_len, ug_
 	if (!ps)
 		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
 	ps->s = s;
-	memcpy(ps->buf, prefix, prefix_len);
+	if (prefix_len)
+		memcpy(ps->buf, prefix, prefix_len);
 	ps->len = prefix_len;
 	if (lseek(s->fd, 0, SEEK_SET) == 0 && !prefix_len)
 		ps->replayed = true; /* a seekable file: read from the start */
