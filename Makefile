@@ -77,8 +77,8 @@ lint: build
 	@bash tools/lint.sh $(BUILD)
 
 install: build
-	$(MESON) configure $(BUILD) --prefix=$(PREFIX)
-	DESTDIR=$(DESTDIR) $(MESON) install -C $(BUILD) --no-rebuild
+	$(MESON) configure $(BUILD) -Dprefix=$(PREFIX)
+	DESTDIR=$(DESTDIR) $(MESON) install -C $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)

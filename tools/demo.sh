@@ -3,7 +3,7 @@
 # today, saying plainly what it does.
 set -eu
 ug=$1
-say() { printf '\n\033[1m== %s\033[0m\n' "$*" 2>/dev/null || printf '\n== %s\n' "$*"; }
+if [ -t 1 ]; then say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }; else say() { printf '\n== %s\n' "$*"; }; fi
 
 say "updguard $("$ug" --version | cut -d' ' -f2): what exists so far"
 echo "The foundation is in place (library, command, event model, time handling)."
@@ -22,7 +22,7 @@ say "A local-time log (NXLog EventTime, written in India) read with --input-tz A
 "$ug" time --input-tz Asia/Kolkata "2026-01-20 15:34:31"
 
 say "A Windows FILETIME from an EVTX record header"
-"$ug" time --format filetime 134133794712500000
+"$ug" time --format filetime 134133770712500000
 
 say "The canonical fields every log format is mapped onto (first 12 of $("$ug" fields --format-out json | grep -c '"field"'))"
 "$ug" fields | sed -n '2,13p'
