@@ -8,7 +8,7 @@
 
 #include "updguard/time.h"
 
-#define NS UG_NS_PER_SEC
+#define NS           UG_NS_PER_SEC
 #define SECS_PER_DAY INT64_C(86400)
 /* FILETIME of 1970-01-01T00:00:00Z: 100-ns ticks since 1601-01-01. */
 #define FILETIME_UNIX_EPOCH UINT64_C(116444736000000000)
@@ -98,7 +98,7 @@ static int64_t civil_seconds(const civil *c)
 }
 
 int ug_time_from_civil(int year, int month, int day, int hour, int min, int sec, int32_t nsec,
-		       ug_time *out)
+                       ug_time *out)
 {
 	civil c = {year, month, day, hour, min, sec, nsec, nsec != 0};
 	if (!out)
@@ -109,7 +109,7 @@ int ug_time_from_civil(int year, int month, int day, int hour, int min, int sec,
 }
 
 void ug_time_to_civil(ug_time t, int *year, int *month, int *day, int *hour, int *min, int *sec,
-		      int32_t *nsec)
+                      int32_t *nsec)
 {
 	int64_t secs = t / NS, ns = t % NS;
 	if (ns < 0) {
@@ -296,8 +296,7 @@ static int iso_parse(ug_sv s, const ug_tz *tz, bool date_only_ok, ug_time *out)
 	if (!iso_date(&c, &cv))
 		return UG_ERR_PARSE;
 	if (at_end(&c)) {
-		cv.month = date_only_ok ? cv.month : 0; /* fails validation */
-		if (!civil_valid(&cv, false))
+		if (!date_only_ok || !civil_valid(&cv, false))
 			return UG_ERR_PARSE;
 		return make_time(civil_seconds(&cv), 0, out);
 	}
@@ -423,9 +422,9 @@ static bool month_name(cursor *c, int *month)
 	char lc[3];
 	for (int k = 0; k < 3; k++)
 		lc[k] = (char)(c->p[c->i + k] | 0x20); /* ASCII letters only match below */
-	for (int m = 0; m < 12; m++) {
-		if (!memcmp(lc, names + 3 * m, 3)) {
-			*month = m + 1;
+	for (size_t m = 0; m < 12; m++) {
+		if (memcmp(lc, names + 3 * m, 3) == 0) {
+			*month = (int)m + 1;
 			c->i += 3;
 			return true;
 		}
@@ -498,7 +497,7 @@ int ug_time_parse_any(ug_sv s, const ug_tz *tz, ug_time *out)
 	if (c == UG_OK)
 		return c;
 	return a == UG_ERR_RANGE || b == UG_ERR_RANGE || c == UG_ERR_RANGE ? UG_ERR_RANGE
-									 : UG_ERR_PARSE;
+	                                                                   : UG_ERR_PARSE;
 }
 
 /* ---- durations and intervals ------------------------------------------- */
@@ -506,16 +505,17 @@ int ug_time_parse_any(ug_sv s, const ug_tz *tz, ug_time *out)
 /* Unit after a number: ms s m h d w. 0 when absent or unknown. */
 static int64_t duration_unit(cursor *c)
 {
-	int ch = peek(c);
-	c->i++;
-	switch (ch) {
-	case 's': return NS;
-	case 'm': return eat(c, 's') ? NS / 1000 : UG_NS_PER_MIN;
-	case 'h': return UG_NS_PER_HOUR;
-	case 'd': return UG_NS_PER_DAY;
-	case 'w': return 7 * UG_NS_PER_DAY;
-	default: c->i--; return 0;
-	}
+	if (eat(c, 's'))
+		return NS;
+	if (eat(c, 'm'))
+		return eat(c, 's') ? NS / 1000 : UG_NS_PER_MIN;
+	if (eat(c, 'h'))
+		return UG_NS_PER_HOUR;
+	if (eat(c, 'd'))
+		return UG_NS_PER_DAY;
+	if (eat(c, 'w'))
+		return 7 * UG_NS_PER_DAY;
+	return 0;
 }
 
 /* n + frac/1e9 units in ns, or false on overflow. */

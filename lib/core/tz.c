@@ -9,15 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "updguard/time.h"
 
-#define SECS_PER_DAY INT64_C(86400)
+#define SECS_PER_DAY   INT64_C(86400)
 #define TZIF_MAX_BYTES (1 << 20) /* real files are a few KB */
-#define TZIF_HEADER 44
-#define TZ_SPEC_MAX 1024
+#define TZIF_HEADER    44
+#define TZ_SPEC_MAX    1024
 /* Rule arithmetic is done on instants clamped to about +-31,000 years. */
 #define RULE_CLAMP INT64_C(1000000000000)
 
@@ -288,13 +289,13 @@ static int tzif_header(const tzif *f, size_t off, int *version, tzif_counts *c)
 	if (f->n - off < TZIF_HEADER)
 		return bad(f, "truncated header");
 	const unsigned char *h = f->p + off;
-	if (memcmp(h, "TZif", 4))
+	if (memcmp(h, "TZif", 4) != 0)
 		return bad(f, "not a TZif file (bad magic)");
 	if (h[4] != 0 && (h[4] < '2' || h[4] > '4'))
 		return bad(f, "unknown TZif version");
 	*version = h[4] ? h[4] - '0' : 1;
 	*c = (tzif_counts){be32(h + 20), be32(h + 24), be32(h + 28),
-			   be32(h + 32), be32(h + 36), be32(h + 40)};
+	                   be32(h + 32), be32(h + 36), be32(h + 40)};
 	return UG_OK;
 }
 
@@ -314,9 +315,9 @@ static int check_counts(const tzif *f, const tzif_counts *c)
 	if ((c->isstd && c->isstd != c->type) || (c->isut && c->isut != c->type))
 		return bad(f, "standard/UT indicator count differs from type count");
 	if (c->leap)
-		return ug_error_set(f->err, UG_ERR_UNSUPPORTED,
-				    "time zone file %s: leap-second (right/) zones are not supported",
-				    f->path);
+		return ug_error_set(
+		    f->err, UG_ERR_UNSUPPORTED,
+		    "time zone file %s: leap-second (right/) zones are not supported", f->path);
 	return UG_OK;
 }
 
@@ -331,8 +332,10 @@ static int check_types(const tzif *f, const unsigned char *types, const tzif_cou
 			return bad(f, "UT offset out of range");
 		if (t[4] > 1)
 			return bad(f, "bad isdst flag");
-		if (t[5] >= c->chars || !memchr(chars + t[5], 0, c->chars - t[5]))
-			return bad(f, "bad designation index");
+		if (t[5] >= c->chars)
+			return bad(f, "designation index out of range");
+		if (!memchr(chars + t[5], 0, c->chars - t[5]))
+			return bad(f, "designation not NUL-terminated");
 	}
 	for (uint64_t k = 0; k < (uint64_t)c->isstd + c->isut; k++)
 		if (flags[k] > 1)
@@ -357,7 +360,7 @@ static int tzif_data(const tzif *f, size_t off, const tzif_counts *c, unsigned t
 	tz->trans_off = malloc(sizeof(*tz->trans_off) * c->time);
 	if (!tz->trans || !tz->trans_off)
 		return ug_error_set(f->err, UG_ERR_NOMEM, "time zone file %s: out of memory",
-				    f->path);
+		                    f->path);
 	for (uint32_t k = 0; k < c->time; k++) {
 		int64_t t = be_signed(times + (size_t)k * tsize, tsize);
 		if (k > 0 && t <= tz->trans[k - 1])
@@ -421,22 +424,22 @@ static int tzif_parse(const tzif *f, ug_tz *tz)
 /* ---- loading ------------------------------------------------------------- */
 
 static int read_file(const char *path, const char *spec, unsigned char **buf, size_t *len,
-		     ug_error *err)
+                     ug_error *err)
 {
 	/* O_NONBLOCK: a FIFO named as a zone must not hang us; no effect on files */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return ug_error_set(err, UG_ERR_NOTFOUND, "unknown time zone '%s' (no file %s)",
-					    spec, path);
+			return ug_error_set(err, UG_ERR_NOTFOUND,
+			                    "unknown time zone '%s' (no file %s)", spec, path);
 		return ug_error_set(err, UG_ERR_IO, "time zone '%s': open %s: %s", spec, path,
-				    strerror(errno));
+		                    strerror(errno));
 	}
 	struct stat st;
 	int rc = UG_OK;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
 		rc = ug_error_set(err, UG_ERR_NOTFOUND, "time zone '%s': %s is not a zone file",
-				  spec, path);
+		                  spec, path);
 	else if (st.st_size > TZIF_MAX_BYTES)
 		rc = ug_error_set(err, UG_ERR_PARSE, "time zone file %s: too large", path);
 	else if (!(*buf = malloc((size_t)st.st_size + 1)))
@@ -448,7 +451,7 @@ static int read_file(const char *path, const char *spec, unsigned char **buf, si
 			continue;
 		if (r < 0)
 			rc = ug_error_set(err, UG_ERR_IO, "time zone file %s: read: %s", path,
-					  strerror(errno));
+			                  strerror(errno));
 		else if (r == 0)
 			break;
 		else
@@ -485,12 +488,13 @@ static bool zone_name_ok(const char *s)
 static int load_zone(ug_tz *tz, const char *spec, ug_error *err)
 {
 	if (strstr(spec, ".."))
-		return ug_error_set(err, UG_ERR_INVALID, "time zone '%s': '..' is not allowed", spec);
+		return ug_error_set(err, UG_ERR_INVALID, "time zone '%s': '..' is not allowed",
+		                    spec);
 	if (spec[0] == '/')
 		return load_file(tz, spec, spec, err);
 	if (!zone_name_ok(spec))
 		return ug_error_set(err, UG_ERR_NOTFOUND,
-				    "unknown time zone '%s' (not a UTC offset or IANA name)", spec);
+		                    "unknown time zone '%s' (not a UTC offset or IANA name)", spec);
 	const char *dir = getenv("TZDIR");
 	if (!dir || !*dir)
 		dir = "/usr/share/zoneinfo";
@@ -538,7 +542,7 @@ static int make_fixed(ug_tz *tz, int32_t off, const char *name)
 	if (!name) {
 		int a = off < 0 ? -off : off;
 		snprintf(buf, sizeof(buf), "%c%02d:%02d", off < 0 ? '-' : '+', a / 3600 % 100,
-			 a / 60 % 60);
+		         a / 60 % 60);
 		name = buf;
 	}
 	tz->first_off = off;
@@ -553,10 +557,11 @@ static int load_spec(ug_tz *tz, const char *spec, ug_error *err)
 	if (!strcasecmp(spec, "UTC") || !strcasecmp(spec, "Z") || !strcasecmp(spec, "GMT"))
 		return make_fixed(tz, 0, "UTC");
 	if (ieq_prefix(spec, "gmt") && (spec[3] == '+' || spec[3] == '-'))
-		return ug_error_set(err, UG_ERR_INVALID,
-				    "time zone '%s' is ambiguous: write UTC%s (east of UTC is +) "
-				    "or the IANA name Etc/%s (POSIX signs: east is -)",
-				    spec, spec + 3, spec);
+		return ug_error_set(
+		    err, UG_ERR_INVALID,
+		    "time zone '%s' is ambiguous (in POSIX and IANA Etc/GMT%c%s the "
+		    "sign counts west): write UTC%c%s for east of UTC, UTC%c%s for west",
+		    spec, spec[3], spec + 4, '+', spec + 4, '-', spec + 4);
 	if (ieq_prefix(spec, "utc") && (spec[3] == '+' || spec[3] == '-'))
 		o = spec + 3;
 	if (o[0] != '+' && o[0] != '-') {
@@ -566,9 +571,9 @@ static int load_spec(ug_tz *tz, const char *spec, ug_error *err)
 		return rc;
 	}
 	if (!fixed_offset(o, &off))
-		return ug_error_set(err, UG_ERR_PARSE,
-				    "bad UTC offset '%s' (expected +HH:MM, +HHMM or +HH, at most 23:59)",
-				    spec);
+		return ug_error_set(
+		    err, UG_ERR_PARSE,
+		    "bad UTC offset '%s' (expected +HH:MM, +HHMM or +HH, at most 23:59)", spec);
 	return make_fixed(tz, off, NULL);
 }
 
