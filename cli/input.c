@@ -57,12 +57,15 @@ void ug_cli_input_report(const ug_cli *cli, const ug_cli_input *ci)
 	uint64_t records = 0;
 	for (size_t i = 0; i < n; i++)
 		records += src[i].records;
-	if (cli->ctx.log_level >= UG_LOG_INFO || skipped) {
-		for (size_t i = 0; i < n; i++)
-			fprintf(out, "  %-12s %10llu read %8llu skipped  %s%s\n",
-			        src[i].format[0] ? src[i].format : "-",
+	uint64_t ignored = ug_input_ignored_total(ci->in);
+	bool all = cli->ctx.log_level >= UG_LOG_INFO || skipped;
+	for (size_t i = 0; i < n; i++) {
+		if (src[i].ignored)
+			fprintf(out, "  %-12s %s: not read: %s\n", "-", src[i].path, src[i].ignored);
+		else if (all)
+			fprintf(out, "  %-12s %10llu read %8llu skipped  %s%s\n", src[i].format,
 			        (unsigned long long)src[i].records, (unsigned long long)src[i].skipped,
-			        src[i].path, src[i].failed ? "  (not read)" : "");
+			        src[i].path, src[i].failed ? "  (failed)" : "");
 	}
 	for (size_t i = 0; i < nskips; i++) {
 		const ug_source *s = ug_input_source(ci->in, skips[i].source);
@@ -81,8 +84,8 @@ void ug_cli_input_report(const ug_cli *cli, const ug_cli_input *ci)
 		for (size_t i = 0; ug_input_skip_reason(ci->in, i, &reason, &count); i++)
 			fprintf(out, "  %10llu  %s\n", (unsigned long long)count, reason);
 	}
-	fprintf(out, "updguard: %zu file(s), %llu record(s) read, %llu skipped\n", n,
-	        (unsigned long long)records, (unsigned long long)skipped);
+	fprintf(out, "updguard: %zu file(s) (%llu not logs, not read), %llu record(s) read, %llu skipped\n",
+	        n, (unsigned long long)ignored, (unsigned long long)records, (unsigned long long)skipped);
 }
 
 void ug_cli_input_close(ug_cli_input *ci)

@@ -163,9 +163,9 @@ static int parse_global(ug_cli *cli, int argc, char **argv)
 				return -1 - ug_cli_usage_error(cli, "option '%s' needs an argument", a);
 			opt = 'j';
 			val = argv[++i];
-		} else if (!strncmp(a, "--threads=", 10)) {
+		} else if (!strncmp(a, "--threads=", 10) || !strncmp(a, "-j", 2)) {
 			opt = 'j';
-			val = a + 10;
+			val = a[1] == 'j' ? a + 2 : a + 10;
 		} else {
 			return -1 - ug_cli_usage_error(cli, "unknown option '%s'", a);
 		}

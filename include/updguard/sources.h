@@ -33,6 +33,7 @@ typedef struct ug_source {
 	uint64_t records;     /* records (events) read */
 	uint64_t skipped;     /* malformed records skipped */
 	bool failed;          /* the file could not be read at all (see the skip list) */
+	const char *ignored;  /* not read because it is not a log: why (else NULL) */
 } ug_source;
 
 /* One reported problem (the first UG_SKIP_DETAIL_MAX per run are kept). */
@@ -69,6 +70,9 @@ const ug_source *ug_input_source(const ug_input *in, uint32_t id);
 /* Kept skip details (at most UG_SKIP_DETAIL_MAX), and counts per reason. */
 const ug_skip *ug_input_skips(const ug_input *in, size_t *count);
 uint64_t ug_input_skipped_total(const ug_input *in);
+/* Files not read because they are not logs in a format we know (listed in
+ * the sources with their reason; not counted as skipped records). */
+uint64_t ug_input_ignored_total(const ug_input *in);
 /* Per-reason totals: call with i = 0, 1, ... until it returns false. */
 bool ug_input_skip_reason(const ug_input *in, size_t i, const char **reason, uint64_t *count);
 void ug_input_free(ug_input *in);

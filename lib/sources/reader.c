@@ -70,6 +70,7 @@ struct ug_input {
 	ug_skip_reason reasons[UG_BATCH_MAX_REASONS];
 	size_t nreasons;
 	uint64_t skipped_total;
+	uint64_t ignored_total;
 	ug_progress progress;
 	uint64_t progress_base; /* bytes of files finished */
 };
@@ -97,7 +98,7 @@ static ug_source *add_source(ug_input *in, const char *path, const char *member_
 	if (!copy)
 		return NULL;
 	ug_source *s = &in->sources[in->nsources];
-	*s = (ug_source){(uint32_t)in->nsources, copy, "", 0, 0, 0, false};
+	*s = (ug_source){(uint32_t)in->nsources, copy, "", 0, 0, 0, false, NULL};
 	in->nsources++;
 	return s;
 }
@@ -145,6 +146,39 @@ static void fail_source(ug_input *in, ug_source *src, const char *reason, const 
 	note_skip(in, &sk);
 	ug_log_warn(in->ctx, "%s: %s%s%s", src->path, reason, detail && *detail ? ": " : "",
 	            detail ? detail : "");
+}
+
+/* A file that is not a log: listed with the reason, not counted as skipped. */
+static void ignore_source(ug_input *in, ug_source *src, const char *why)
+{
+	src->ignored = why;
+	in->ignored_total++;
+	ug_log_info(in->ctx, "%s: not read: %s", src->path, why);
+}
+
+/* Files that turn up in evidence folders but are not logs (or not yet read). */
+static const char *not_a_log(ug_sv head)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *why;
+	} kinds[] = {
+		{"\xd4\xc3\xb2\xa1", 4, "packet capture (pcap), not a log"},
+		{"\xa1\xb2\xc3\xd4", 4, "packet capture (pcap), not a log"},
+		{"\x4d\x3c\xb2\xa1", 4, "packet capture (pcap), not a log"},
+		{"\xa1\xb2\x3c\x4d", 4, "packet capture (pcap), not a log"},
+		{"\x0a\x0d\x0d\x0a", 4, "packet capture (pcapng), not a log"},
+		{"ElfFile", 8, "EVTX file: this build does not read EVTX yet"},
+		{"\x7f" "ELF", 4, "executable, not a log"},
+		{"MZ", 2, "Windows executable, not a log"},
+		{"%PDF", 4, "PDF document, not a log"},
+		{"\x89PNG", 4, "image, not a log"},
+	};
+	for (size_t i = 0; i < UG_ARRAY_LEN(kinds); i++)
+		if (head.n >= kinds[i].len && memcmp(head.p, kinds[i].magic, kinds[i].len) == 0)
+			return kinds[i].why;
+	return NULL;
 }
 
 /* ---- members ---- */
@@ -281,15 +315,12 @@ static ug_sv head_of(ug_sv data)
 /* Pick the member's format from its head (or the forced one) and begin it. */
 static member *member_open(ug_input *in, ug_source *src, ug_stream *stream, ug_sv head)
 {
-	const ug_format *fmt = NULL;
-	if (in->opts.format) {
-		fmt = ug_format_find(in->opts.format);
-	} else {
+	const ug_format *fmt = ug_format_find(in->opts.format ? in->opts.format : "");
+	const char *why = NULL;
+	if (!fmt && !(why = not_a_log(head)))
 		fmt = ug_format_detect(head, src->path, NULL);
-	}
 	if (!fmt) {
-		fail_source(in, src, in->opts.format ? "unknown format name" : "format not recognised",
-		            NULL);
+		ignore_source(in, src, why ? why : "format not recognised");
 		return NULL;
 	}
 	src->format = fmt->name;
@@ -638,6 +669,11 @@ const ug_skip *ug_input_skips(const ug_input *in, size_t *count)
 uint64_t ug_input_skipped_total(const ug_input *in)
 {
 	return in->skipped_total;
+}
+
+uint64_t ug_input_ignored_total(const ug_input *in)
+{
+	return in->ignored_total;
 }
 
 bool ug_input_skip_reason(const ug_input *in, size_t i, const char **reason, uint64_t *count)

@@ -169,7 +169,7 @@ static int open_archive(ug_stream *s, const void *prefix, size_t prefix_len, ug_
 	if (prefix_len)
 		memcpy(ps->buf, prefix, prefix_len);
 	ps->len = prefix_len;
-	if (lseek(s->fd, 0, SEEK_SET) == 0 && !prefix_len)
+	if (!prefix_len && lseek(s->fd, 0, SEEK_SET) == 0)
 		ps->replayed = true; /* a seekable file: read from the start */
 	if (archive_read_open(s->ar, ps, NULL, prefix_read, prefix_close) != ARCHIVE_OK)
 		return ug_error_set(err, UG_ERR_IO, "cannot read: %s", archive_error_string(s->ar));
