@@ -1,7 +1,14 @@
 /* stream.c — plain, compressed and archived inputs as one byte-stream API
- * (stream.h). Plain regular files are mmap'd; everything packed goes through
- * libarchive (gzip, zstd, bzip2, xz filters; zip, tar and 7z containers; raw
- * for a single compressed file). */
+ * (stream.h).
+ *
+ * Where the bytes come from: a plain regular file is mmap'd whole; anything
+ * else (stdin, pipes) is read in chunks, after a first look at its start
+ * (kept in `pre` and replayed). What they are: plain text is handed on as is;
+ * a single gzip file is inflated with zlib directly, so that a damaged or
+ * truncated file still yields every byte before the damage (libarchive drops
+ * the last buffer it had decoded); everything else packed — zstd, bzip2, xz,
+ * tar and zip and 7z containers, tar.gz — goes through libarchive.
+ */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -11,148 +18,144 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "sources/stream.h"
+
+#define SNIFF_BYTES ((size_t)64 << 10)
+#define READ_CHUNK ((size_t)256 << 10)
 
 struct ug_stream {
 	int fd;
 	bool is_stdin;
-	struct archive *ar; /* packed input */
-	bool raw;           /* libarchive's raw format: a single compressed file */
-	void *map;          /* plain regular file */
+	/* input */
+	const unsigned char *map; /* whole regular file, or NULL */
 	size_t map_len;
-	int members;        /* members returned so far */
+	bool map_given;           /* the map was handed out as the next chunk */
+	unsigned char *pre;       /* first bytes read from fd, replayed first */
+	size_t pre_len;
+	bool pre_given;
+	unsigned char *chunk;     /* read buffer for fd input */
+	const unsigned char *pend; /* plain input: rest of the current chunk */
+	size_t pend_len;
+	bool input_eof;
 	uint64_t consumed;
-	char *path;
+	/* decoding */
+	struct archive *ar;       /* libarchive, for everything packed but lone gzip */
+	bool raw;                 /* libarchive's raw format: a single compressed file */
+	bool gz;                  /* lone gzip through zlib */
+	z_stream z;
+	bool gz_done;
+	int gz_error;             /* error to report once the decoded bytes are out */
+	const char *gz_message;
+	int members;              /* members returned so far */
 };
 
-static bool is_packed(const unsigned char *m, size_t n)
-{
-	static const struct {
-		size_t off, len;
-		const char *magic;
-	} magics[] = {
-		{0, 2, "\x1f\x8b"},                 /* gzip */
-		{0, 4, "\x28\xb5\x2f\xfd"},         /* zstd */
-		{0, 3, "BZh"},                      /* bzip2 */
-		{0, 6, "\xfd" "7zXZ\x00"},          /* xz */
-		{0, 4, "PK\x03\x04"},               /* zip */
-		{0, 4, "PK\x05\x06"},               /* empty zip */
-		{0, 6, "7z\xbc\xaf\x27\x1c"},       /* 7z */
-		{257, 5, "ustar"},                  /* tar */
-	};
-	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-		if (n >= magics[i].off + magics[i].len &&
-		    memcmp(m + magics[i].off, magics[i].magic, magics[i].len) == 0)
-			return true;
-	return false;
-}
+/* ---- input chunks ---- */
 
-static int open_archive(ug_stream *s, const void *prefix, size_t prefix_len, ug_error *err);
-
-int ug_stream_open(ug_stream **out, const char *path, ug_error *err)
+/* Next chunk of raw input bytes: the map, or the replayed prefix, then reads. */
+static ssize_t input_next(ug_stream *s, const unsigned char **p)
 {
-	*out = NULL;
-	ug_stream *s = calloc(1, sizeof(*s));
-	if (!s || !(s->path = strdup(path))) {
-		free(s);
-		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
+	if (s->map) {
+		if (s->map_given)
+			return 0;
+		s->map_given = true;
+		*p = s->map;
+		s->consumed = s->map_len;
+		return (ssize_t)s->map_len;
 	}
-	s->is_stdin = strcmp(path, "-") == 0;
-	s->fd = s->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (s->fd < 0) {
-		int e = errno;
-		free(s->path);
-		free(s);
-		return ug_error_set(err, UG_ERR_IO, "cannot open: %s", strerror(e));
-	}
-	struct stat st;
-	unsigned char magic[512];
-	size_t got = 0;
-	if (!s->is_stdin && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		s->map_len = (size_t)st.st_size;
-		s->map = mmap(NULL, s->map_len, PROT_READ, MAP_PRIVATE, s->fd, 0);
-		if (s->map == MAP_FAILED) {
-			s->map = NULL;
-		} else {
-			madvise(s->map, s->map_len, MADV_SEQUENTIAL);
-			if (!is_packed(s->map, s->map_len)) {
-				*out = s;
-				return UG_OK;
-			}
-			munmap(s->map, s->map_len);
-			s->map = NULL;
-			if (open_archive(s, NULL, 0, err) != UG_OK) {
-				ug_stream_close(s);
-				return UG_ERR_IO;
-			}
-			*out = s;
-			return UG_OK;
+	if (!s->pre_given) {
+		s->pre_given = true;
+		if (s->pre_len) {
+			*p = s->pre;
+			s->consumed += s->pre_len;
+			return (ssize_t)s->pre_len;
 		}
 	}
-	/* stdin, pipes, or mmap failed: sniff the first bytes, then hand them on */
-	while (got < sizeof(magic)) {
-		ssize_t r = read(s->fd, magic + got, sizeof(magic) - got);
+	if (s->input_eof)
+		return 0;
+	if (!s->chunk && !(s->chunk = malloc(READ_CHUNK)))
+		return -1;
+	for (;;) {
+		ssize_t r = read(s->fd, s->chunk, READ_CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	if (got == 0) { /* empty input: a plain stream with nothing in it */
-		*out = s;
-		return UG_OK;
-	}
-	int rc = open_archive(s, magic, got, err);
-	if (rc != UG_OK) {
-		ug_stream_close(s);
-		return rc;
-	}
-	*out = s;
-	return UG_OK;
-}
-
-/* libarchive read callback that first replays the sniffed prefix. */
-typedef struct prefix_src {
-	ug_stream *s;
-	unsigned char buf[512];
-	size_t len;
-	bool replayed;
-	unsigned char block[1 << 16];
-} prefix_src;
-
-static la_ssize_t prefix_read(struct archive *a, void *data, const void **out)
-{
-	(void)a;
-	prefix_src *ps = data;
-	if (!ps->replayed) {
-		ps->replayed = true;
-		if (ps->len) {
-			*out = ps->buf;
-			ps->s->consumed += ps->len;
-			return (la_ssize_t)ps->len;
-		}
-	}
-	for (;;) {
-		ssize_t r = read(ps->s->fd, ps->block, sizeof(ps->block));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		*out = ps->block;
-		ps->s->consumed += (uint64_t)r;
+			s->input_eof = true;
+		if (r > 0)
+			s->consumed += (uint64_t)r;
+		*p = s->chunk;
 		return r;
 	}
 }
 
-static int prefix_close(struct archive *a, void *data)
+/* Read up to SNIFF_BYTES of a non-mapped input into pre, to look at it. */
+static void input_sniff(ug_stream *s)
 {
-	(void)a;
-	free(data);
-	return ARCHIVE_OK;
+	s->pre = malloc(SNIFF_BYTES);
+	if (!s->pre)
+		return;
+	while (s->pre_len < SNIFF_BYTES) {
+		ssize_t r = read(s->fd, s->pre + s->pre_len, SNIFF_BYTES - s->pre_len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			s->input_eof = true;
+			break;
+		}
+		s->pre_len += (size_t)r;
+	}
 }
 
-static int open_archive(ug_stream *s, const void *prefix, size_t prefix_len, ug_error *err)
+/* ---- what the bytes are ---- */
+
+static bool has_magic(const unsigned char *m, size_t n, size_t off, const char *magic, size_t len)
+{
+	return n >= off + len && memcmp(m + off, magic, len) == 0;
+}
+
+static bool is_gzip(const unsigned char *m, size_t n)
+{
+	return has_magic(m, n, 0, "\x1f\x8b", 2);
+}
+
+static bool is_packed(const unsigned char *m, size_t n)
+{
+	return is_gzip(m, n) || has_magic(m, n, 0, "\x28\xb5\x2f\xfd", 4) /* zstd */
+	       || has_magic(m, n, 0, "BZh", 3) || has_magic(m, n, 0, "\xfd" "7zXZ\x00", 6) /* xz */
+	       || has_magic(m, n, 0, "PK\x03\x04", 4) || has_magic(m, n, 0, "PK\x05\x06", 4) /* zip */
+	       || has_magic(m, n, 0, "7z\xbc\xaf\x27\x1c", 6) || has_magic(m, n, 257, "ustar", 5);
+}
+
+/* Does this gzip hold a tar archive? Inflate its start and look. */
+static bool gzip_holds_tar(const unsigned char *m, size_t n)
+{
+	unsigned char out[512];
+	z_stream z = {0};
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return false;
+	z.next_in = (unsigned char *)m;
+	z.avail_in = (uInt)(n < SNIFF_BYTES ? n : SNIFF_BYTES);
+	z.next_out = out;
+	z.avail_out = sizeof(out);
+	inflate(&z, Z_NO_FLUSH);
+	size_t got = sizeof(out) - z.avail_out;
+	inflateEnd(&z);
+	return has_magic(out, got, 257, "ustar", 5);
+}
+
+/* ---- libarchive ---- */
+
+static la_ssize_t archive_input(struct archive *a, void *data, const void **out)
+{
+	(void)a;
+	const unsigned char *p = NULL;
+	ssize_t n = input_next(data, &p);
+	*out = p;
+	return n;
+}
+
+static int open_archive(ug_stream *s, ug_error *err)
 {
 	s->ar = archive_read_new();
 	if (!s->ar)
@@ -162,17 +165,57 @@ static int open_archive(ug_stream *s, const void *prefix, size_t prefix_len, ug_
 	archive_read_support_format_zip(s->ar);
 	archive_read_support_format_7zip(s->ar);
 	archive_read_support_format_raw(s->ar); /* bids last: a lone compressed file */
-	prefix_src *ps = calloc(1, sizeof(*ps));
-	if (!ps)
-		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
-	ps->s = s;
-	if (prefix_len)
-		memcpy(ps->buf, prefix, prefix_len);
-	ps->len = prefix_len;
-	if (!prefix_len && lseek(s->fd, 0, SEEK_SET) == 0)
-		ps->replayed = true; /* a seekable file: read from the start */
-	if (archive_read_open(s->ar, ps, NULL, prefix_read, prefix_close) != ARCHIVE_OK)
+	if (archive_read_open(s->ar, s, NULL, archive_input, NULL) != ARCHIVE_OK)
 		return ug_error_set(err, UG_ERR_IO, "cannot read: %s", archive_error_string(s->ar));
+	return UG_OK;
+}
+
+/* ---- open ---- */
+
+static int choose_decoder(ug_stream *s, const unsigned char *head, size_t n, ug_error *err)
+{
+	if (!is_packed(head, n))
+		return UG_OK; /* plain: mapped, or fd chunks */
+	if (is_gzip(head, n) && !gzip_holds_tar(head, n)) {
+		if (inflateInit2(&s->z, 15 + 16) != Z_OK)
+			return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
+		s->gz = true;
+		return UG_OK;
+	}
+	return open_archive(s, err);
+}
+
+int ug_stream_open(ug_stream **out, const char *path, ug_error *err)
+{
+	*out = NULL;
+	ug_stream *s = calloc(1, sizeof(*s));
+	if (!s)
+		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
+	s->is_stdin = strcmp(path, "-") == 0;
+	s->fd = s->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0) {
+		int e = errno;
+		free(s);
+		return ug_error_set(err, UG_ERR_IO, "cannot open: %s", strerror(e));
+	}
+	struct stat st;
+	if (!s->is_stdin && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+		if (m != MAP_FAILED) {
+			madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+			s->map = m;
+			s->map_len = (size_t)st.st_size;
+		}
+	}
+	if (!s->map)
+		input_sniff(s);
+	int rc = s->map ? choose_decoder(s, s->map, s->map_len, err)
+	                : choose_decoder(s, s->pre, s->pre_len, err);
+	if (rc != UG_OK) {
+		ug_stream_close(s);
+		return rc;
+	}
+	*out = s;
 	return UG_OK;
 }
 
@@ -201,36 +244,109 @@ int ug_stream_next(ug_stream *s, const char **name, ug_error *err)
 
 ug_sv ug_stream_mapped(ug_stream *s)
 {
-	return s->map ? (ug_sv){s->map, s->map_len} : (ug_sv){NULL, 0};
+	if (!s->map || s->ar || s->gz)
+		return (ug_sv){NULL, 0};
+	return (ug_sv){(const char *)s->map, s->map_len};
+}
+
+/* ---- reading ---- */
+
+/* After a gzip member ends: another member may follow (concatenated gzip). */
+static bool gz_next_member(ug_stream *s)
+{
+	while (s->z.avail_in == 0) {
+		const unsigned char *p;
+		ssize_t n = input_next(s, &p);
+		if (n <= 0)
+			return false;
+		s->z.next_in = (unsigned char *)p;
+		s->z.avail_in = (uInt)n;
+	}
+	if (!is_gzip(s->z.next_in, s->z.avail_in)) {
+		/* trailing zeros (tape padding) are fine; anything else is damage */
+		for (uInt i = 0; i < s->z.avail_in; i++) {
+			if (s->z.next_in[i]) {
+				s->gz_error = UG_ERR_PARSE;
+				s->gz_message = "data after the end of the gzip stream";
+				break;
+			}
+		}
+		return false;
+	}
+	return inflateReset(&s->z) == Z_OK;
+}
+
+static ssize_t gz_read(ug_stream *s, unsigned char *buf, size_t n, ug_error *err)
+{
+	size_t produced = 0;
+	while (produced == 0 && !s->gz_done && !s->gz_error) {
+		if (s->z.avail_in == 0) {
+			const unsigned char *p;
+			ssize_t got = input_next(s, &p);
+			if (got < 0) {
+				s->gz_error = UG_ERR_IO;
+				s->gz_message = "read error";
+				break;
+			}
+			s->z.next_in = (unsigned char *)p;
+			s->z.avail_in = (uInt)got;
+		}
+		bool no_input = s->z.avail_in == 0;
+		s->z.next_out = buf;
+		s->z.avail_out = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
+		int r = inflate(&s->z, Z_NO_FLUSH);
+		produced = (size_t)(s->z.next_out - buf);
+		if (r == Z_STREAM_END) {
+			if (!gz_next_member(s))
+				s->gz_done = true;
+		} else if (r == Z_DATA_ERROR || r == Z_NEED_DICT || r == Z_MEM_ERROR) {
+			s->gz_error = UG_ERR_PARSE;
+			s->gz_message = s->z.msg ? s->z.msg : "corrupt gzip data";
+		} else if (no_input && produced == 0) {
+			s->gz_error = UG_ERR_PARSE;
+			s->gz_message = "truncated gzip input";
+		}
+	}
+	if (produced)
+		return (ssize_t)produced; /* the error, if any, comes on the next call */
+	if (s->gz_error)
+		return ug_error_set(err, s->gz_error, "%s", s->gz_message);
+	return 0;
 }
 
 ssize_t ug_stream_read(ug_stream *s, void *buf, size_t n, ug_error *err)
 {
+	if (s->gz)
+		return gz_read(s, buf, n, err);
 	if (s->ar) {
 		la_ssize_t r = archive_read_data(s->ar, buf, n);
 		if (r < 0)
 			return ug_error_set(err, UG_ERR_IO, "%s", archive_error_string(s->ar));
 		return r;
 	}
-	for (;;) {
-		ssize_t r = read(s->fd, buf, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
+	/* plain, not mapped: the replayed prefix, then reads */
+	if (s->pend_len == 0) {
+		ssize_t got = input_next(s, &s->pend);
+		if (got < 0)
 			return ug_error_set(err, UG_ERR_IO, "read: %s", strerror(errno));
-		s->consumed += (uint64_t)r;
-		return r;
+		s->pend_len = (size_t)got;
 	}
+	size_t take = s->pend_len < n ? s->pend_len : n;
+	if (take)
+		memcpy(buf, s->pend, take);
+	s->pend += take;
+	s->pend_len -= take;
+	return (ssize_t)take;
 }
 
 uint64_t ug_stream_consumed(const ug_stream *s)
 {
-	return s->map ? s->map_len : s->consumed;
+	return s->consumed;
 }
 
 bool ug_stream_is_packed(const ug_stream *s)
 {
-	return s->ar != NULL;
+	return s->ar != NULL || s->gz;
 }
 
 void ug_stream_close(ug_stream *s)
@@ -239,10 +355,13 @@ void ug_stream_close(ug_stream *s)
 		return;
 	if (s->ar)
 		archive_read_free(s->ar);
+	if (s->gz)
+		inflateEnd(&s->z);
 	if (s->map)
-		munmap(s->map, s->map_len);
+		munmap((void *)s->map, s->map_len);
 	if (s->fd >= 0 && !s->is_stdin)
 		close(s->fd);
-	free(s->path);
+	free(s->pre);
+	free(s->chunk);
 	free(s);
 }
