@@ -13,7 +13,7 @@ MESON      ?= meson
 
 # Debian 12 packages the build, tests, fuzzing, lint and benchmarks need.
 DEB_PKGS := meson ninja-build pkg-config gcc clang libclang-rt-14-dev \
-	libcmocka-dev libarchive-dev libyaml-dev libpcre2-dev libvectorscan-dev libsqlite3-dev \
+	libcmocka-dev libarchive-dev libjansson-dev libyaml-dev libpcre2-dev libvectorscan-dev libsqlite3-dev \
 	zlib1g-dev libzstd-dev libbz2-dev liblzma-dev libzip-dev libssl-dev \
 	tzdata jq python3 python3-evtx libevtx-utils clang-format clang-tidy cppcheck
 

@@ -4,10 +4,11 @@
 set -u
 build=$1
 cd "$(dirname "$0")/.." || exit 1
-ninja -C "$build" bench/bench_time >/dev/null || exit 1
+ninja -C "$build" bench/bench_time bench/bench_json >/dev/null || exit 1
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
 status=0
 "$build/bench/bench_time" || status=1
+"$build/bench/bench_json" || status=1
 for script in bench/bench_*.sh; do
 	[ -f "$script" ] || continue
 	echo "== $script"

@@ -93,7 +93,9 @@ static inline ug_sv ug_event_get(const ug_event *ev, ug_field_id id)
 	return i ? ev->fields[i - 1].value : (ug_sv){NULL, 0};
 }
 /* Lookup by name: a canonical name first, then the original names
- * (exact, then ASCII case-insensitive). NULL view when absent. */
+ * (exact, then ASCII case-insensitive), then the last component of a dotted
+ * original name ("SourceImage" finds "winlog.event_data.SourceImage").
+ * NULL view when absent. */
 ug_sv ug_event_get_by_name(const ug_event *ev, ug_sv name);
 /* Set ev->host from a raw host name (normalized into the arena, or in place
  * when already normal). UG_ERR_NOMEM possible. */

@@ -82,6 +82,12 @@ ug_sv ug_event_get_by_name(const ug_event *ev, ug_sv name)
 	for (uint32_t i = 0; i < ev->nfields; i++)
 		if (ug_sv_eq_nocase(ev->fields[i].name, name))
 			return ev->fields[i].value;
+	/* a raw event-data name under a path: "winlog.event_data.SourceImage" */
+	for (uint32_t i = 0; i < ev->nfields; i++) {
+		ug_sv n = ev->fields[i].name;
+		if (n.n > name.n && n.p[n.n - name.n - 1] == '.' && ug_sv_ends_with(n, name))
+			return ev->fields[i].value;
+	}
 	return UG_SV_NULL;
 }
 

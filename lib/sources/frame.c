@@ -3,10 +3,10 @@
  * be cut into blocks that hold only whole records, so that blocks can be
  * parsed in parallel.
  *
- * JSON framing has two layouts, decided per file from its head: "lines" (the
- * first value ends on its first line: JSON lines, the common case, cut at
- * newlines like text) and "split" (a wrapping array, or pretty-printed
- * values: values are found by matching brackets outside strings). */
+ * JSON framing has two layouts, decided per file from its head: "split" (a
+ * wrapping array, or pretty-printed values whose first line is a lone "{":
+ * values are found by matching brackets outside strings) and "lines" (all
+ * else: JSON lines, the common case, cut at newlines like text). */
 #include <string.h>
 
 #include "core/str.h"
@@ -105,10 +105,12 @@ void ug_frame_init(ug_frame *fr, const ug_format *fmt, const void *fstate,
 		fr->json_split = true;
 		return;
 	}
-	size_t end = json_value_end(head.p + i, head.n - i);
-	size_t nl = ug_sv_find_char(ug_sv_sub(head, i, head.n), '\n');
-	/* first value spans lines (or does not end in the head): split layout */
-	fr->json_split = end == 0 ? nl != SIZE_MAX : (nl != SIZE_MAX && nl < end);
+	/* Pretty-printers (jq, json.dumps(indent=...), Go's MarshalIndent) put the
+	 * opening brace alone on the first line. Anything else is read as JSON
+	 * lines, so that a damaged first line cannot swallow the file. */
+	ug_sv first = ug_sv_sub(head, i, head.n);
+	size_t nl = ug_sv_find_char(first, '\n');
+	fr->json_split = nl != SIZE_MAX && ug_sv_eq(ug_sv_trim(ug_sv_sub(first, 0, nl)), UG_SV("{"));
 }
 
 size_t ug_frame_find_rebegin(const ug_frame *fr, ug_sv data)

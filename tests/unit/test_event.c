@@ -126,6 +126,8 @@ static void test_event_fields(void **state)
 	assert_sv(ug_event_get_by_name(&ev, UG_SV("process.executable")), "C:\\x.exe");
 	assert_sv(ug_event_get_by_name(&ev, UG_SV("UID")), "C1a2"); /* case-insensitive fallback */
 	assert_sv(ug_event_get_by_name(&ev, UG_SV("nothere")), NULL);
+	assert_sv(ug_event_get_by_name(&ev, UG_SV("executable")), "C:\\x.exe"); /* last component */
+	assert_sv(ug_event_get_by_name(&ev, UG_SV("cutable")), NULL); /* whole components only */
 	assert_int_equal(ev.nfields, 5);
 
 	/* reset clears the index but keeps capacity */

@@ -179,6 +179,17 @@ static void test_json_array_and_pretty(void **state)
 	ug_buf_free(&s.text);
 }
 
+static void test_json_damaged_first_line(void **state)
+{
+	(void)state;
+	seen s;
+	/* a broken first line must not make the whole file one "value" */
+	ug_parse_stats st = RUN(&json_format, "{\"a\": \"trunc\n{\"b\":1}\n{\"c\":2}\n", &s);
+	assert_int_equal(st.records, 3); /* the broken line is the format's to reject */
+	assert_string_equal(ug_buf_cstr(&s.text), "1:0:{\"a\": \"trunc|\n2:13:{\"b\":1}|\n3:21:{\"c\":2}|\n");
+	ug_buf_free(&s.text);
+}
+
 static void test_utf16(void **state)
 {
 	(void)state;
@@ -240,6 +251,10 @@ static void test_frame_cut(void **state)
 	assert_int_equal(ug_frame_cut(&fr, j, 19, true, false), 0);
 	ug_frame_init(&fr, &json_format, NULL, NULL, 0, UG_SV("{\"a\":1}\n{\"b\":2}\n"));
 	assert_false(fr.json_split);
+	ug_frame_init(&fr, &json_format, NULL, NULL, 0, UG_SV("\xef\xbb\xbf {\r\n  \"a\": 1\n}\n"));
+	assert_true(fr.json_split);
+	ug_frame_init(&fr, &json_format, NULL, NULL, 0, UG_SV("{\"a\": [1,\n2]}\n"));
+	assert_false(fr.json_split);
 }
 
 int main(void)
@@ -250,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_rebegin),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_json_array_and_pretty),
+		cmocka_unit_test(test_json_damaged_first_line),
 		cmocka_unit_test(test_utf16),
 		cmocka_unit_test(test_utf16_streaming_split),
 		cmocka_unit_test(test_frame_cut),
