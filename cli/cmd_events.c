@@ -22,15 +22,17 @@ const char ug_cmd_events_usage[] =
 	"  --kind KIND         only this kind (repeatable; see 'updguard fields')\n"
 	"  --from TIME         only events at or after TIME (RFC 3339)\n"
 	"  --to TIME           only events before TIME\n"
-	"  --original-names    JSON: key fields by their input names, not canonical ones\n";
+	"  --original-names    JSON: key fields by their input names, not canonical ones\n"
+	"  --count             print only how many events of each kind were read\n";
 
-enum { OPT_FORMAT_OUT = UG_OPT_FIRST_FREE, OPT_HOST, OPT_KIND, OPT_FROM, OPT_TO, OPT_ORIGINAL };
+enum { OPT_FORMAT_OUT = UG_OPT_FIRST_FREE, OPT_HOST, OPT_KIND, OPT_FROM, OPT_TO, OPT_ORIGINAL, OPT_COUNT };
 
 #define MAX_FILTERS 64
 
 typedef struct events_job {
 	ug_cli_input input;
-	bool csv, original_names;
+	bool csv, original_names, count_only;
+	uint64_t per_kind[UG_KIND__COUNT];
 	const char *hosts[MAX_FILTERS];
 	size_t nhosts;
 	bool kinds[UG_KIND__COUNT];
@@ -147,12 +149,16 @@ static int on_event(const ug_event *ev, void *user)
 		return 0;
 	if (!host_wanted(j, ev->host))
 		return 0;
+	j->printed++;
+	if (j->count_only) {
+		j->per_kind[ev->kind]++;
+		return 0;
+	}
 	const ug_source *src = ug_input_source(j->input.in, ev->source);
 	if (j->csv)
 		write_csv(j, ev, src);
 	else
 		write_json(j, ev, src);
-	j->printed++;
 	if (j->out.len >= (1 << 16)) {
 		if (fwrite(j->out.p, 1, j->out.len, stdout) != j->out.len)
 			return 1; /* stdout closed (e.g. | head): stop reading */
@@ -178,6 +184,7 @@ static int parse_options(ug_cli *cli, int argc, char **argv, events_job *j)
 		{"from", required_argument, NULL, OPT_FROM},
 		{"to", required_argument, NULL, OPT_TO},
 		{"original-names", no_argument, NULL, OPT_ORIGINAL},
+		{"count", no_argument, NULL, OPT_COUNT},
 		UG_CLI_COMMON_LONG,
 		{NULL, 0, NULL, 0},
 	};
@@ -206,6 +213,7 @@ static int parse_options(ug_cli *cli, int argc, char **argv, events_job *j)
 		case OPT_FROM: rc = parse_time_opt(cli, "--from", optarg, &j->from); break;
 		case OPT_TO: rc = parse_time_opt(cli, "--to", optarg, &j->to); break;
 		case OPT_ORIGINAL: j->original_names = true; break;
+		case OPT_COUNT: j->count_only = true; break;
 		default: rc = ug_cli_common_option(cli, opt, optarg, argv);
 		}
 	}
@@ -223,10 +231,16 @@ int ug_cmd_events(ug_cli *cli, int argc, char **argv)
 	if (rc == UG_CLI_CONTINUE)
 		rc = ug_cli_input_open(cli, &j->input, argv + optind, (size_t)(argc - optind));
 	if (rc == UG_CLI_CONTINUE) {
-		if (j->csv)
+		if (j->csv && !j->count_only)
 			write_csv_header(&j->out);
 		ug_error err;
 		ug_input_read(j->input.in, on_event, j, &err);
+		for (int k = 0; j->count_only && k < UG_KIND__COUNT; k++)
+			if (j->per_kind[k])
+				printf("%-18s %llu\n", ug_event_kind_name((ug_event_kind)k),
+				       (unsigned long long)j->per_kind[k]);
+		if (j->count_only)
+			printf("%-18s %llu\n", "total", (unsigned long long)j->printed);
 		if (j->out.len)
 			fwrite(j->out.p, 1, j->out.len, stdout);
 		fflush(stdout);

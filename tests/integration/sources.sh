@@ -90,6 +90,9 @@ n=$("$UG" events --kind dns_query "$TMP/pack/access.log" 2>/dev/null | wc -l)
 "$UG" events --format-out csv "$TMP/pack/access.log" 2>/dev/null >"$TMP/csv"
 [ "$(wc -l <"$TMP/csv")" = 3001 ] && pass "csv: header + 3000 rows" || fail "csv rows"
 expect_grep '^time,host,kind,source,record,channel,event_id,Channel,EventID' "$TMP/csv" "csv header"
+"$UG" events --count "$TMP/pack/access.log" >"$TMP/count" 2>/dev/null
+expect_grep '^http_request +3000$' "$TMP/count" "--count per kind"
+expect_grep '^total +3000$' "$TMP/count" "--count total"
 expect_rc 2 "unknown --format" -- "$UG" events --format nope "$TMP/pack/access.log"
 expect_rc 2 "no input" -- "$UG" events
 expect_rc 3 "missing file is reported" -- "$UG" events "$TMP/does-not-exist"
