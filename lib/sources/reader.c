@@ -29,8 +29,6 @@
 /* One member (file) being read; blocks in flight hold a reference. */
 typedef struct member {
 	int refs;
-	ug_stream *stream;      /* closed with the last reference (mapped data lives there) */
-	bool owns_stream;
 	const ug_format *fmt;
 	void **states;          /* format file states (more than one after a rebegin) */
 	size_t nstates;
@@ -41,7 +39,7 @@ typedef struct member {
 typedef struct block {
 	ug_frame frame;
 	ug_sv data;
-	char *owned;            /* data's buffer when not a view into a mapping */
+	char *owned;            /* data's buffer (malloc'd; freed once delivered) */
 	uint64_t offset;
 	uint64_t newlines;
 	member *m;
@@ -191,8 +189,6 @@ static void member_put(member *m)
 		if (m->fmt->file_end && m->states[i])
 			m->fmt->file_end(m->states[i]);
 	free(m->states);
-	if (m->owns_stream)
-		ug_stream_close(m->stream);
 	free(m);
 }
 
@@ -313,7 +309,7 @@ static ug_sv head_of(ug_sv data)
 }
 
 /* Pick the member's format from its head (or the forced one) and begin it. */
-static member *member_open(ug_input *in, ug_source *src, ug_stream *stream, ug_sv head)
+static member *member_open(ug_input *in, ug_source *src, ug_sv head)
 {
 	const ug_format *fmt = ug_format_find(in->opts.format ? in->opts.format : "");
 	const char *why = NULL;
@@ -330,7 +326,6 @@ static member *member_open(ug_input *in, ug_source *src, ug_stream *stream, ug_s
 		return NULL;
 	}
 	m->refs = 1;
-	m->stream = stream;
 	m->fmt = fmt;
 	m->source = src->id;
 	m->line_base = 1;
@@ -380,33 +375,6 @@ static bool rebegin_if_needed(ug_input *in, member *m, ug_frame *fr, ug_sv rest,
 	return true;
 }
 
-/* A mapped plain UTF-8 file: blocks are views into the mapping (zero-copy). */
-static void produce_mapped(ug_input *in, ug_source *src, ug_stream *stream, ug_sv data,
-                           size_t bom)
-{
-	member *m = member_open(in, src, stream, head_of(ug_sv_sub(data, bom, data.n)));
-	if (!m) {
-		ug_stream_close(stream);
-		return;
-	}
-	m->owns_stream = true;
-	ug_frame fr;
-	frame_for(in, m, &fr, head_of(ug_sv_sub(data, bom, data.n)));
-	size_t pos = bom;
-	src->bytes = data.n;
-	while (pos < data.n && !in->stop) {
-		ug_sv rest = ug_sv_sub(data, pos, data.n);
-		size_t cut = next_cut(&fr, rest, in->opts.block_size, pos == bom, false);
-		if (!cut)
-			cut = rest.n; /* no record end before EOF: the rest is one block */
-		dispatch(in, m, &fr, ug_sv_make(rest.p, cut), NULL, pos);
-		pos += cut;
-		if (pos < data.n && !rebegin_if_needed(in, m, &fr, ug_sv_sub(data, pos, data.n), pos))
-			break;
-	}
-	member_put(m);
-}
-
 /* Fill buf from the stream (UTF-16 converted) until it holds want bytes or
  * the member ends. Returns false at end of member. */
 typedef struct feeder {
@@ -419,19 +387,28 @@ typedef struct feeder {
 	ug_error err;
 } feeder;
 
+/* UTF-8 input is read straight into buf; UTF-16 goes through raw and the
+ * decoder. The first chunk decides which (and drops a BOM). */
 static void feed(feeder *f, ug_buf *buf, size_t want)
 {
 	while (!f->eof && buf->len < want) {
-		ssize_t r = ug_stream_read(f->stream, f->raw, sizeof(f->raw), &f->err);
-		if (r < 0) {
-			f->failed = f->eof = true;
-			break;
-		}
-		if (r == 0) {
+		bool direct = f->sniffed && f->enc == UG_ENC_UTF8;
+		size_t room = UG_MAX(want - buf->len, sizeof(f->raw));
+		if (direct && !ug_buf_reserve(buf, room))
+			break; /* buf->oom is set: the caller reports it */
+		char *dst = direct ? buf->p + buf->len : f->raw;
+		ssize_t r = ug_stream_read(f->stream, dst, direct ? room : sizeof(f->raw), &f->err);
+		if (r <= 0) {
+			f->failed = r < 0;
 			f->eof = true;
-			if (f->enc != UG_ENC_UTF8)
+			if (f->sniffed && f->enc != UG_ENC_UTF8)
 				ug_utf16_finish(&f->dec, buf);
 			break;
+		}
+		if (direct) {
+			buf->len += (size_t)r;
+			buf->p[buf->len] = '\0';
+			continue;
 		}
 		size_t skip = 0;
 		if (!f->sniffed) {
@@ -489,7 +466,8 @@ static uint64_t skip_giant_record(ug_input *in, member *m, feeder *f, ug_buf *bu
 	}
 }
 
-static void produce_streamed(ug_input *in, ug_source *src, ug_stream *stream, bool owns_stream)
+/* One member: read it into blocks of whole records and dispatch them. */
+static void produce(ug_input *in, ug_source *src, ug_stream *stream)
 {
 	size_t bs = in->opts.block_size;
 	feeder *f = calloc(1, sizeof(*f));
@@ -504,11 +482,9 @@ static void produce_streamed(ug_input *in, ug_source *src, ug_stream *stream, bo
 		fail_source(in, src, "cannot read", f->err.message);
 		goto out;
 	}
-	member *m = member_open(in, src, stream, head_of(ug_buf_sv(&buf)));
+	member *m = member_open(in, src, head_of(ug_buf_sv(&buf)));
 	if (!m)
 		goto out;
-	m->owns_stream = owns_stream;
-	owns_stream = false;
 	ug_frame fr;
 	frame_for(in, m, &fr, head_of(ug_buf_sv(&buf)));
 	uint64_t offset = 0;
@@ -543,8 +519,6 @@ static void produce_streamed(ug_input *in, ug_source *src, ug_stream *stream, bo
 out:
 	ug_buf_free(&buf);
 	free(f);
-	if (owns_stream)
-		ug_stream_close(stream);
 }
 
 /* ---- the input ---- */
@@ -565,30 +539,15 @@ static void read_path(ug_input *in, const ug_walk_entry *e)
 			fail_source(in, src, "cannot open", err.message);
 		return;
 	}
-	ug_sv mapped = ug_stream_mapped(stream);
-	if (mapped.p) {
-		size_t bom;
-		ug_source *src = add_source(in, e->path, NULL);
-		if (!src) {
-			ug_stream_close(stream);
-			return;
-		}
-		if (ug_encoding_sniff(mapped, &bom) == UG_ENC_UTF8) {
-			produce_mapped(in, src, stream, mapped, bom);
-		} else {
-			produce_streamed(in, src, stream, true);
-		}
-		return;
-	}
-	/* packed or stdin: each member in turn; the stream outlives them all */
+	/* each member in turn (one for a plain or lone compressed file); blocks
+	 * own their bytes, so the stream may close while they are in flight */
 	const char *name;
 	int r = 0;
 	while (!in->stop && (r = ug_stream_next(stream, &name, &err)) == 1) {
 		ug_source *src = add_source(in, e->path, name);
 		if (!src)
 			break;
-		produce_streamed(in, src, stream, false);
-		drain(in); /* members share the stream: finish one before the next */
+		produce(in, src, stream);
 	}
 	if (!in->stop && r < 0) {
 		ug_source *src = add_source(in, e->path, NULL);

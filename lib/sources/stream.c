@@ -1,9 +1,11 @@
 /* stream.c — plain, compressed and archived inputs as one byte-stream API
  * (stream.h).
  *
- * Where the bytes come from: a plain regular file is mmap'd whole; anything
- * else (stdin, pipes) is read in chunks, after a first look at its start
- * (kept in `pre` and replayed). What they are: plain text is handed on as is;
+ * Where the bytes come from: read(2) in large chunks, after a first look at
+ * the start (kept in `pre` and replayed). Not mmap: mapped pages count in the
+ * process's resident memory as the file is read, and giving them back
+ * (madvise) costs TLB shootdowns across the worker threads; one copy into
+ * the block buffers is cheaper and keeps memory bounded by the blocks. What they are: plain text is handed on as is;
  * a single gzip file is inflated with zlib directly, so that a damaged or
  * truncated file still yields every byte before the damage (libarchive drops
  * the last buffer it had decoded); everything else packed — zstd, bzip2, xz,
@@ -15,7 +17,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -29,9 +30,6 @@ struct ug_stream {
 	int fd;
 	bool is_stdin;
 	/* input */
-	const unsigned char *map; /* whole regular file, or NULL */
-	size_t map_len;
-	bool map_given;           /* the map was handed out as the next chunk */
 	unsigned char *pre;       /* first bytes read from fd, replayed first */
 	size_t pre_len;
 	bool pre_given;
@@ -53,17 +51,26 @@ struct ug_stream {
 
 /* ---- input chunks ---- */
 
-/* Next chunk of raw input bytes: the map, or the replayed prefix, then reads. */
+/* Read into buf, retrying on EINTR; 0 at end of input. */
+static ssize_t input_read(ug_stream *s, void *buf, size_t n)
+{
+	if (s->input_eof)
+		return 0;
+	for (;;) {
+		ssize_t r = read(s->fd, buf, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			s->input_eof = true;
+		else
+			s->consumed += (uint64_t)r;
+		return r;
+	}
+}
+
+/* Next chunk of raw input bytes: the replayed prefix, then reads. */
 static ssize_t input_next(ug_stream *s, const unsigned char **p)
 {
-	if (s->map) {
-		if (s->map_given)
-			return 0;
-		s->map_given = true;
-		*p = s->map;
-		s->consumed = s->map_len;
-		return (ssize_t)s->map_len;
-	}
 	if (!s->pre_given) {
 		s->pre_given = true;
 		if (s->pre_len) {
@@ -72,24 +79,13 @@ static ssize_t input_next(ug_stream *s, const unsigned char **p)
 			return (ssize_t)s->pre_len;
 		}
 	}
-	if (s->input_eof)
-		return 0;
 	if (!s->chunk && !(s->chunk = malloc(READ_CHUNK)))
 		return -1;
-	for (;;) {
-		ssize_t r = read(s->fd, s->chunk, READ_CHUNK);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			s->input_eof = true;
-		if (r > 0)
-			s->consumed += (uint64_t)r;
-		*p = s->chunk;
-		return r;
-	}
+	*p = s->chunk;
+	return input_read(s, s->chunk, READ_CHUNK);
 }
 
-/* Read up to SNIFF_BYTES of a non-mapped input into pre, to look at it. */
+/* Read up to SNIFF_BYTES of the input into pre, to look at it. */
 static void input_sniff(ug_stream *s)
 {
 	s->pre = malloc(SNIFF_BYTES);
@@ -175,7 +171,7 @@ static int open_archive(ug_stream *s, ug_error *err)
 static int choose_decoder(ug_stream *s, const unsigned char *head, size_t n, ug_error *err)
 {
 	if (!is_packed(head, n))
-		return UG_OK; /* plain: mapped, or fd chunks */
+		return UG_OK; /* plain */
 	if (is_gzip(head, n) && !gzip_holds_tar(head, n)) {
 		if (inflateInit2(&s->z, 15 + 16) != Z_OK)
 			return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
@@ -198,19 +194,9 @@ int ug_stream_open(ug_stream **out, const char *path, ug_error *err)
 		free(s);
 		return ug_error_set(err, UG_ERR_IO, "cannot open: %s", strerror(e));
 	}
-	struct stat st;
-	if (!s->is_stdin && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
-		if (m != MAP_FAILED) {
-			madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-			s->map = m;
-			s->map_len = (size_t)st.st_size;
-		}
-	}
-	if (!s->map)
-		input_sniff(s);
-	int rc = s->map ? choose_decoder(s, s->map, s->map_len, err)
-	                : choose_decoder(s, s->pre, s->pre_len, err);
+	posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	input_sniff(s);
+	int rc = choose_decoder(s, s->pre, s->pre_len, err);
 	if (rc != UG_OK) {
 		ug_stream_close(s);
 		return rc;
@@ -240,13 +226,6 @@ int ug_stream_next(ug_stream *s, const char **name, ug_error *err)
 			*name = "?";
 		return 1;
 	}
-}
-
-ug_sv ug_stream_mapped(ug_stream *s)
-{
-	if (!s->map || s->ar || s->gz)
-		return (ug_sv){NULL, 0};
-	return (ug_sv){(const char *)s->map, s->map_len};
 }
 
 /* ---- reading ---- */
@@ -324,7 +303,13 @@ ssize_t ug_stream_read(ug_stream *s, void *buf, size_t n, ug_error *err)
 			return ug_error_set(err, UG_ERR_IO, "%s", archive_error_string(s->ar));
 		return r;
 	}
-	/* plain, not mapped: the replayed prefix, then reads */
+	/* plain: the rest of the replayed prefix, then straight into buf */
+	if (s->pend_len == 0 && s->pre_given) {
+		ssize_t r = input_read(s, buf, n);
+		if (r < 0)
+			return ug_error_set(err, UG_ERR_IO, "read: %s", strerror(errno));
+		return r;
+	}
 	if (s->pend_len == 0) {
 		ssize_t got = input_next(s, &s->pend);
 		if (got < 0)
@@ -357,8 +342,6 @@ void ug_stream_close(ug_stream *s)
 		archive_read_free(s->ar);
 	if (s->gz)
 		inflateEnd(&s->z);
-	if (s->map)
-		munmap((void *)s->map, s->map_len);
 	if (s->fd >= 0 && !s->is_stdin)
 		close(s->fd);
 	free(s->pre);

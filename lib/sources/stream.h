@@ -1,5 +1,5 @@
 /* stream.h — the bytes of one input file, whatever its packaging: a plain
- * file (memory-mapped, zero-copy), standard input, a compressed file (.gz,
+ * file, standard input, a compressed file (.gz,
  * .zst, .bz2, .xz) or an archive (.zip, .tar[.gz]) whose members are read
  * one after another. Compression is recognised from content, not names. */
 #ifndef UG_SOURCES_STREAM_H
@@ -16,9 +16,6 @@ int ug_stream_open(ug_stream **out, const char *path, ug_error *err);
  * archive, or NULL for a plain or single compressed file); 0: no more;
  * negative: error (err says what; the stream cannot go on). */
 int ug_stream_next(ug_stream *s, const char **name, ug_error *err);
-/* The whole current member in memory when it is a mapped plain file
- * (zero-copy), else a NULL view: then read it with ug_stream_read. */
-ug_sv ug_stream_mapped(ug_stream *s);
 /* Up to n bytes of the current member: >0 bytes, 0 at its end, <0 error. */
 ssize_t ug_stream_read(ug_stream *s, void *buf, size_t n, ug_error *err);
 /* Bytes of the file consumed so far (compressed bytes for compressed input). */
