@@ -8,7 +8,7 @@ build=$1 secs=$2
 cd "$(dirname "$0")/.." || exit 1
 status=0
 for exe in "$build"/tests/fuzz_*; do
-	[ -x "$exe" ] || continue
+	[ -f "$exe" ] && [ -x "$exe" ] || continue
 	case "$exe" in *replay*) continue ;; esac
 	name=${exe##*/fuzz_}
 	work="$build/corpus/$name" art="$build/artifacts/$name"
