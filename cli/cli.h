@@ -89,10 +89,12 @@ bool ug_format_find_name(const char *name);
 /* Commands (one file each under cli/). */
 int ug_cmd_fields(ug_cli *cli, int argc, char **argv);
 int ug_cmd_time(ug_cli *cli, int argc, char **argv);
+int ug_cmd_simulate(ug_cli *cli, int argc, char **argv);
 int ug_cmd_events(ug_cli *cli, int argc, char **argv);
 
 extern const char ug_cmd_fields_usage[];
 extern const char ug_cmd_time_usage[];
+extern const char ug_cmd_simulate_usage[];
 extern const char ug_cmd_events_usage[];
 
 #endif
