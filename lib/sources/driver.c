@@ -7,23 +7,11 @@
 #include "core/str.h"
 #include "sources/machinery.h"
 
-/* The head a format sees: at most UG_HEAD_BYTES, cut after the last newline. */
-static ug_sv head_of(ug_sv data)
-{
-	if (data.n <= UG_HEAD_BYTES)
-		return data;
-	ug_sv h = ug_sv_make(data.p, UG_HEAD_BYTES);
-	size_t nl = ug_sv_rfind_char(h, '\n');
-	if (nl != SIZE_MAX)
-		h.n = nl + 1;
-	return h;
-}
-
 static int begin(const ug_format *f, ug_sv data, const ug_input_opts *opts, void **state,
                  ug_error *err)
 {
 	*state = NULL;
-	return f->file_begin ? f->file_begin(head_of(data), opts, state, err) : UG_OK;
+	return f->file_begin ? f->file_begin(ug_frame_head(data), opts, state, err) : UG_OK;
 }
 
 static void end(const ug_format *f, void *state)
@@ -42,7 +30,7 @@ static int parse_utf8(const ug_format *f, ug_sv data, const ug_input_opts *opts,
 	ug_frame fr;
 	uint64_t line = 1, offset = 0;
 	for (;;) {
-		ug_frame_init(&fr, f, state, opts, 0, head_of(data));
+		ug_frame_init(&fr, f, state, opts, 0, ug_frame_head(data));
 		size_t used = ug_frame_parse(&fr, data, line, offset, b);
 		end(f, state);
 		if (used >= data.n || b->stop)

@@ -88,6 +88,17 @@ static size_t skip_bom_ws(ug_sv s)
 	return i;
 }
 
+ug_sv ug_frame_head(ug_sv data)
+{
+	if (data.n <= UG_HEAD_BYTES)
+		return data;
+	ug_sv h = ug_sv_make(data.p, UG_HEAD_BYTES);
+	size_t nl = ug_sv_rfind_char(h, '\n');
+	if (nl != SIZE_MAX)
+		h.n = nl + 1;
+	return h;
+}
+
 void ug_frame_init(ug_frame *fr, const ug_format *fmt, const void *fstate,
                    const ug_input_opts *opts, uint32_t source, ug_sv head)
 {

@@ -53,6 +53,9 @@ typedef struct ug_frame {
 	bool json_split;         /* JSON framing: values are not one per line */
 } ug_frame;
 
+/* The head a format sees (detect, file_begin): at most UG_HEAD_BYTES of
+ * data, cut after the last newline in them when there is one. */
+ug_sv ug_frame_head(ug_sv data);
 /* Decide the JSON layout from the head (lines vs split). */
 void ug_frame_init(ug_frame *fr, const ug_format *fmt, const void *fstate,
                    const ug_input_opts *opts, uint32_t source, ug_sv head);

@@ -297,17 +297,6 @@ static void drain(ug_input *in)
 
 /* ---- producing blocks from one member ---- */
 
-static ug_sv head_of(ug_sv data)
-{
-	if (data.n <= UG_HEAD_BYTES)
-		return data;
-	ug_sv h = ug_sv_make(data.p, UG_HEAD_BYTES);
-	size_t nl = ug_sv_rfind_char(h, '\n');
-	if (nl != SIZE_MAX)
-		h.n = nl + 1;
-	return h;
-}
-
 /* Pick the member's format from its head (or the forced one) and begin it. */
 static member *member_open(ug_input *in, ug_source *src, ug_sv head)
 {
@@ -361,7 +350,7 @@ static bool rebegin_if_needed(ug_input *in, member *m, ug_frame *fr, ug_sv rest,
 	if (!prefix || rest.n < strlen(prefix) || memcmp(rest.p, prefix, strlen(prefix)) != 0)
 		return true;
 	ug_error err;
-	if (member_begin(m, head_of(rest), &in->opts, &err) != UG_OK) {
+	if (member_begin(m, ug_frame_head(rest), &in->opts, &err) != UG_OK) {
 		ug_source *src = &in->sources[m->source];
 		ug_skip sk = {src->id, 0, offset, "bad header", {0}};
 		set_detail(&sk, err.message);
@@ -371,7 +360,7 @@ static bool rebegin_if_needed(ug_input *in, member *m, ug_frame *fr, ug_sv rest,
 		note_skip(in, &sk);
 		return false;
 	}
-	frame_for(in, m, fr, head_of(rest));
+	frame_for(in, m, fr, ug_frame_head(rest));
 	return true;
 }
 
@@ -482,11 +471,11 @@ static void produce(ug_input *in, ug_source *src, ug_stream *stream)
 		fail_source(in, src, "cannot read", f->err.message);
 		goto out;
 	}
-	member *m = member_open(in, src, head_of(ug_buf_sv(&buf)));
+	member *m = member_open(in, src, ug_frame_head(ug_buf_sv(&buf)));
 	if (!m)
 		goto out;
 	ug_frame fr;
-	frame_for(in, m, &fr, head_of(ug_buf_sv(&buf)));
+	frame_for(in, m, &fr, ug_frame_head(ug_buf_sv(&buf)));
 	uint64_t offset = 0;
 	size_t want = bs;
 	while (!in->stop && !(buf.len == 0 && f->eof)) {
