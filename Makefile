@@ -15,7 +15,8 @@ MESON      ?= meson
 DEB_PKGS := meson ninja-build pkg-config gcc clang libclang-rt-14-dev \
 	libcmocka-dev libarchive-dev libjansson-dev libyaml-dev libpcre2-dev libvectorscan-dev libsqlite3-dev \
 	zlib1g-dev libzstd-dev libbz2-dev liblzma-dev libzip-dev libssl-dev \
-	tzdata jq python3 python3-evtx libevtx-utils clang-format clang-tidy cppcheck
+	tzdata jq python3 python3-evtx libevtx-utils clang-format clang-tidy cppcheck \
+	gzip bzip2 xz-utils zstd zip unzip bc time
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include lib cli tests bench -name '*.[ch]')
 
