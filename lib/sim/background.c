@@ -129,7 +129,8 @@ static int waves_init(sim_run *r)
 		sim_wave *w = &r->waves[i];
 		uint32_t day = i % days;
 		w->at = r->t_start + (ug_time)day * UG_NS_PER_DAY +
-		        (ug_time)sim_rng_range(&rng, 5 * 3600, 14 * 3600) * UG_NS_PER_SEC;
+		        (ug_time)sim_rng_range(&rng, 5 * INT64_C(3600), 14 * INT64_C(3600)) *
+		            UG_NS_PER_SEC;
 		w->share = 0.2 + 0.5 * sim_rng_unit(&rng);
 		const char *vendor = sim_name_vendorish(&rng, &r->arena);
 		w->package = sim_rsprintf(r, "%s%s", vendor,
@@ -350,7 +351,7 @@ static void boot(sim_run *r, sim_host *h, ug_time t)
 	h->next_mail = t + ms(h, 30000, 600000);
 	h->next_misc = next_gap(r, h, t, 20);
 	h->next_wu = t + (ug_time)sim_rng_range(&h->rng, 600, 7200) * UG_NS_PER_SEC;
-	h->next_admin = t + (ug_time)sim_rng_range(&h->rng, 900, 6 * 3600) * UG_NS_PER_SEC;
+	h->next_admin = t + (ug_time)sim_rng_range(&h->rng, 900, 6 * INT64_C(3600)) * UG_NS_PER_SEC;
 	h->next_logon3 = next_gap(r, h, t, 180);
 	for (uint32_t i = 0; i < r->nproducts; i++)
 		if (h->prods[i].installed && r->products[i].def->launch == SIM_LAUNCH_APP)
@@ -612,12 +613,16 @@ static void activities(sim_run *r, sim_host *h, ug_time from, ug_time to)
 	while (h->next_wu < to) {
 		if (h->next_wu >= from)
 			windows_update(r, h, h->next_wu);
-		h->next_wu += (ug_time)sim_rng_range(&h->rng, 4 * 3600, 8 * 3600) * UG_NS_PER_SEC;
+		h->next_wu +=
+		    (ug_time)sim_rng_range(&h->rng, 4 * INT64_C(3600), 8 * INT64_C(3600)) *
+		    UG_NS_PER_SEC;
 	}
 	while (h->next_admin < to) {
 		if (h->next_admin >= from)
 			admin_agent(r, h, h->next_admin);
-		h->next_admin += (ug_time)sim_rng_range(&h->rng, 20 * 3600, 26 * 3600) * UG_NS_PER_SEC;
+		h->next_admin +=
+		    (ug_time)sim_rng_range(&h->rng, 20 * INT64_C(3600), 26 * INT64_C(3600)) *
+		    UG_NS_PER_SEC;
 	}
 	while (h->next_logon3 < to) {
 		if (h->next_logon3 >= from)

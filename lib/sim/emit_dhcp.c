@@ -6,6 +6,7 @@
  *   TransactionID,QResult,Probationtime,CorrelationID,Dhcid,VendorClass(Hex),
  *   VendorClass(ASCII),UserClass(Hex),UserClass(ASCII),RelayAgentInformation,DnsRegError
  * with CRLF line ends as the server writes them. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,8 +92,8 @@ static int switch_file(sim_writer *w, sim_run *r, dhcp_state *s, uint32_t g, int
 	int64_t first = (r->t_start + (ug_time)sim_region_offset(r, &r->regions[g], r->t_start) * UG_NS_PER_SEC) / UG_NS_PER_DAY;
 	char name[96];
 	if (r->cfg->days > 7)
-		snprintf(name, sizeof(name), "dhcp/%s/week%lld/DhcpSrvLog-%s.log", r->regions[g].dhcp_name,
-		         (long long)((day - first) / 7 + 1), wdays[c.wday]);
+		snprintf(name, sizeof(name), "dhcp/%s/week%" PRId64 "/DhcpSrvLog-%s.log",
+		         r->regions[g].dhcp_name, (day - first) / 7 + 1, wdays[c.wday]);
 	else
 		snprintf(name, sizeof(name), "dhcp/%s/DhcpSrvLog-%s.log", r->regions[g].dhcp_name, wdays[c.wday]);
 	int rc = sim_out_open(&dr->out, r->out_dir, name, r->err);

@@ -114,7 +114,7 @@ static void ecs_emit(sim_writer *w, sim_run *r, const sim_ev *e)
 	uint32_t pid = wi.channel == 0 ? h->sysmon_pid : wi.channel == 1 ? h->p_lsass.pid : h->p_services.pid;
 	sim_put_u64(b, pid);
 	SIM_PUTL(b, ",\"thread\":{\"id\":");
-	sim_put_u64(b, 4u * (400 + (uint32_t)(e->record * 40503u % 1800)));
+	sim_put_u64(b, 4 * (uint64_t)(400 + (uint32_t)(e->record * 40503u % 1800)));
 	SIM_PUTL(b, "}},\"provider_guid\":\"");
 	const char *pg = sim_win_provider_guid(wi.channel);
 	sim_put(b, pg, strlen(pg));

@@ -81,7 +81,7 @@ static void flat_emit(sim_writer *w, sim_run *r, const sim_ev *e)
 	SIM_PUTL(b, ",\"ExecutionProcessID\":");
 	sim_put_u64(b, wi.channel == 0 ? h->sysmon_pid : wi.channel == 1 ? h->p_lsass.pid : h->p_services.pid);
 	SIM_PUTL(b, ",\"ThreadID\":");
-	sim_put_u64(b, 4u * (400 + (uint32_t)(e->record * 40503u % 1800)));
+	sim_put_u64(b, 4 * (uint64_t)(400 + (uint32_t)(e->record * 40503u % 1800)));
 	SIM_PUTL(b, ",\"Channel\":\"");
 	const char *ch = sim_win_channel(wi.channel);
 	sim_put(b, ch, strlen(ch));

@@ -18,27 +18,35 @@ const char *sim_win_channel(int c) { return channels[c]; }
 const char *sim_win_provider(int c) { return providers[c]; }
 const char *sim_win_provider_guid(int c) { return provider_guids[c]; }
 
+/* event id, version, channel, task, task id */
+#define WI(id, ver, ch, task_name, tid)                                      \
+	{                                                                    \
+		.event_id = (id), .version = (ver), .channel = (ch),         \
+		.task = (task_name), .task_id = (tid)                        \
+	}
+
 void sim_win_info(const sim_ev *e, sim_wininfo *wi)
 {
 	static const sim_wininfo tab[SE__ENDPOINT_END] = {
-		[SE_PROC_START] = {1, 5, 0, "Process Create (rule: ProcessCreate)", 1},
-		[SE_PROC_END] = {5, 3, 0, "Process terminated (rule: ProcessTerminate)", 5},
-		[SE_NET_CONNECT] = {3, 5, 0, "Network connection detected (rule: NetworkConnect)", 3},
-		[SE_IMAGE_LOAD] = {7, 3, 0, "Image loaded (rule: ImageLoad)", 7},
-		[SE_FILE_CREATE] = {11, 2, 0, "File created (rule: FileCreate)", 11},
-		[SE_REG_KEY] = {12, 2, 0, "Registry object added or deleted (rule: RegistryEvent)", 12},
-		[SE_REG_SET] = {13, 2, 0, "Registry value set (rule: RegistryEvent)", 13},
-		[SE_WMI_FILTER] = {19, 3, 0, "WmiEventFilter activity detected (rule: WmiEvent)", 19},
-		[SE_WMI_CONSUMER] = {20, 3, 0, "WmiEventConsumer activity detected (rule: WmiEvent)", 20},
-		[SE_WMI_BINDING] = {21, 3, 0, "WmiEventConsumerToFilter activity detected (rule: WmiEvent)", 21},
-		[SE_DNS] = {22, 5, 0, "Dns query (rule: DnsQuery)", 22},
-		[SE_FILE_EXE] = {29, 5, 0, "File Executable Detected (rule: FileExecutableDetected)", 29},
-		[SE_LOGON] = {4624, 2, 1, "Logon", 12544},
-		[SE_TASK_CREATED] = {4698, 1, 1, "Other Object Access Events", 12804},
-		[SE_SERVICE_INSTALLED] = {7045, 0, 2, NULL, 0},
+		[SE_PROC_START] = WI(1, 5, 0, "Process Create (rule: ProcessCreate)", 1),
+		[SE_PROC_END] = WI(5, 3, 0, "Process terminated (rule: ProcessTerminate)", 5),
+		[SE_NET_CONNECT] = WI(3, 5, 0, "Network connection detected (rule: NetworkConnect)", 3),
+		[SE_IMAGE_LOAD] = WI(7, 3, 0, "Image loaded (rule: ImageLoad)", 7),
+		[SE_FILE_CREATE] = WI(11, 2, 0, "File created (rule: FileCreate)", 11),
+		[SE_REG_KEY] = WI(12, 2, 0, "Registry object added or deleted (rule: RegistryEvent)", 12),
+		[SE_REG_SET] = WI(13, 2, 0, "Registry value set (rule: RegistryEvent)", 13),
+		[SE_WMI_FILTER] = WI(19, 3, 0, "WmiEventFilter activity detected (rule: WmiEvent)", 19),
+		[SE_WMI_CONSUMER] = WI(20, 3, 0, "WmiEventConsumer activity detected (rule: WmiEvent)", 20),
+		[SE_WMI_BINDING] = WI(21, 3, 0, "WmiEventConsumerToFilter activity detected (rule: WmiEvent)", 21),
+		[SE_DNS] = WI(22, 5, 0, "Dns query (rule: DnsQuery)", 22),
+		[SE_FILE_EXE] = WI(29, 5, 0, "File Executable Detected (rule: FileExecutableDetected)", 29),
+		[SE_LOGON] = WI(4624, 2, 1, "Logon", 12544),
+		[SE_TASK_CREATED] = WI(4698, 1, 1, "Other Object Access Events", 12804),
+		[SE_SERVICE_INSTALLED] = WI(7045, 0, 2, NULL, 0),
 	};
 	*wi = tab[e->type];
 }
+#undef WI
 
 ug_time sim_win_created(const sim_ev *e)
 {
@@ -368,7 +376,8 @@ static void logon(sim_run *r, ug_buf *b, const sim_ev *e)
 	FS(b, "TargetDomainName", e->u.logon.domain);
 	FHEX(b, "TargetLogonId", e->u.logon.logon_id);
 	char lt[4];
-	FRAW(b, "LogonType", lt, sim_fmt_u64(lt, type));
+	size_t ltn = sim_fmt_u64(lt, type);
+	FRAW(b, "LogonType", lt, ltn);
 	FS(b, "LogonProcessName", interactive ? "User32 " : "Kerberos");
 	FS(b, "AuthenticationPackageName", interactive ? "Negotiate" : "Kerberos");
 	FS(b, "WorkstationName", interactive ? h->name : "-");

@@ -77,7 +77,7 @@ static void uid(ug_buf *b, uint64_t v, char prefix)
 static void fp(ug_buf *b, uint32_t ip)
 {
 	uint8_t d[32];
-	for (int i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		uint64_t v = sim_mix(ip, (uint64_t)i);
 		memcpy(d + 8 * i, &v, 8);
 	}
@@ -246,7 +246,8 @@ static void dns_conn_line(zeek_state *s, sim_writer *w, const sim_ev *e, const s
 {
 	zw z;
 	zbegin(&z, &s->out[Z_CONN].buf, s->json, "conn", e->ts + q->rtt);
-	uint64_t ob = 30 + strlen(q->name), rb = q->rcode ? ob : ob + 16u * (q->nips + (q->cname ? 2 : 0)) + 20;
+	uint64_t ob = 30 + strlen(q->name),
+	         rb = q->rcode ? ob : ob + 16 * (uint64_t)(q->nips + (q->cname ? 2 : 0)) + 20;
 	zts(&z, "ts", e->ts);
 	zuid(&z, "uid", q->uid, 'C');
 	zip(&z, "id.orig_h", q->cip);

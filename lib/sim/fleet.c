@@ -2,7 +2,9 @@
  * and DNS servers), hosts with stable identities (name, MAC, user, Sysmon
  * machine id), which of them ship endpoint logs, and DHCP leases that move
  * roaming laptops to new addresses over the days. */
+#include <assert.h>
 #include <ctype.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <string.h>
 
@@ -114,11 +116,12 @@ static void host_identity(sim_run *r, sim_host *h, const sim_region *g)
 	snprintf(buf, sizeof(buf), "C:\\Users\\%s", h->user);
 	h->profile = ug_arena_strdup(&r->arena, buf);
 	const char *oui = ouis[sim_rng_below(&h->rng, (uint32_t)UG_ARRAY_LEN(ouis))];
-	for (int i = 0; i < 3; i++) {
-		unsigned v;
-		sscanf(oui + 2 * i, "%2x", &v);
-		h->mac[i] = (uint8_t)v;
-	}
+	char *oui_end;
+	unsigned long oui_v = strtoul(oui, &oui_end, 16);
+	assert(oui_end == oui + 6 && !*oui_end); /* ouis[] holds six hex digits each */
+	h->mac[0] = (uint8_t)(oui_v >> 16);
+	h->mac[1] = (uint8_t)(oui_v >> 8);
+	h->mac[2] = (uint8_t)oui_v;
 	sim_rng_bytes(&h->rng, h->mac + 3, 3);
 	sim_fmt_hex(buf, h->mac, 6, true);
 	buf[12] = '\0';
@@ -146,18 +149,20 @@ int sim_fleet_init(sim_run *r)
 		return ug_error_set(r->err, UG_ERR_NOMEM, "out of memory for %u hosts", n);
 	r->nhosts = n;
 	/* hosts per region by weight, remainder to the first regions */
+	const uint32_t ng = r->nregions;
+	assert(ng >= 1 && ng <= SIM_MAX_REGIONS); /* regions_init fails on an empty list */
 	double wsum = 0;
-	for (uint32_t g = 0; g < r->nregions; g++)
+	for (uint32_t g = 0; g < ng; g++)
 		wsum += r->regions[g].weight;
-	uint32_t count[SIM_MAX_REGIONS], given = 0;
-	for (uint32_t g = 0; g < r->nregions; g++) {
+	uint32_t count[SIM_MAX_REGIONS] = {0}, given = 0;
+	for (uint32_t g = 0; g < ng; g++) {
 		count[g] = (uint32_t)((double)n * r->regions[g].weight / wsum);
 		given += count[g];
 	}
-	for (uint32_t g = 0; given < n; g = (g + 1) % r->nregions, given++)
+	for (uint32_t g = 0; given < n; g = (g + 1) % ng, given++)
 		count[g]++;
 	uint32_t idx = 0;
-	for (uint32_t g = 0; g < r->nregions; g++) {
+	for (uint32_t g = 0; g < ng; g++) {
 		for (uint32_t k = 0; k < count[g]; k++, idx++) {
 			sim_host *h = &r->hosts[idx];
 			h->idx = idx;

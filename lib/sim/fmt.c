@@ -54,7 +54,8 @@ void sim_civil_from_time(ug_time t, sim_civil *c)
 
 ug_time sim_time_from_civil(int y, int mo, int d, int h, int mi, int s)
 {
-	return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * UG_NS_PER_SEC;
+	return (days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s) *
+	       UG_NS_PER_SEC;
 }
 
 static inline char *put2(char *p, int v)

@@ -2,6 +2,7 @@
  * create, file, registry, image load, and the Security/System records for
  * scheduled tasks and services. Lineage is kept honest: every event names a
  * process that was started earlier on the same host. */
+#include <assert.h>
 #include <string.h>
 
 #include "sim/sim_int.h"
@@ -26,9 +27,10 @@ sim_proc sim_proc_new(sim_run *r, sim_host *h, ug_time t, const char *image, con
 sim_proc sim_spawn(sim_run *r, sim_host *h, ug_time t, const sim_proc *parent, const char *image,
                    const char *cmdline, const sim_pe *pe, uint8_t user, uint8_t integrity)
 {
+	assert(parent != NULL); /* lineage: every spawned process has a started parent */
 	sim_proc p = sim_proc_new(r, h, t, image, cmdline, pe, user, integrity);
 	if (user == SIM_USER_PRIMARY)
-		p.cwd = parent && parent->cwd ? parent->cwd : NULL;
+		p.cwd = parent->cwd;
 	if (h->endpoint) {
 		sim_ev *e = sim_push(r, SE_PROC_START, h->idx, t);
 		e->proc = p;

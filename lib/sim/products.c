@@ -277,8 +277,11 @@ static int product_init(sim_run *r, sim_product *p, const sim_product_def *d, ui
 	p->first_release = r->t_start + (ug_time)sim_rng_range(&rng, 0, period / UG_NS_PER_SEC) *
 	                                     UG_NS_PER_SEC;
 	p->nver = (uint32_t)((r->t_end - r->t_start) / period) + 4;
-	p->ver_pe = ug_arena_calloc(&r->arena, p->nver, sizeof(*p->ver_pe));
-	p->ver_file_pe = ug_arena_calloc(&r->arena, p->nver * 6, sizeof(*p->ver_file_pe));
+	/* ver_pe and ver_file_pe are arrays of pointers, so the element size is a
+	 * pointer's; bugprone-sizeof-expression takes that for a sizeof(&struct) slip. */
+	const size_t pe_ref = sizeof(const sim_pe *); /* NOLINT(bugprone-sizeof-expression) */
+	p->ver_pe = ug_arena_calloc(&r->arena, p->nver, pe_ref);
+	p->ver_file_pe = ug_arena_calloc(&r->arena, (size_t)p->nver * 6, pe_ref);
 	if (!p->ver_pe || !p->ver_file_pe)
 		return ug_error_set(r->err, UG_ERR_NOMEM, "out of memory");
 	const char *app = d->app ? d->app : base_name(d->updater);
@@ -288,7 +291,7 @@ static int product_init(sim_run *r, sim_product *p, const sim_product_def *d, ui
 	                           ver_str(r, p->base_version), d->signer);
 	for (uint32_t v = 0; v < p->nver; v++) {
 		const char *vs = ver_str(r, p->base_version + v);
-		const char *inst = d->installer && strcmp(d->installer, "@pkg")
+		const char *inst = d->installer && strcmp(d->installer, "@pkg") != 0
 		                           ? base_name(d->installer)
 		                           : "setup.exe";
 		p->ver_pe[v] = sim_pe_new(r, &rng, inst, d->name, d->name, d->company, vs, d->signer);

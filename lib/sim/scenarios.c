@@ -161,7 +161,8 @@ static void pick_window(sim_run *r, sim_rng *rng)
 		ug_time day0 = r->t_start + (ug_time)day * UG_NS_PER_DAY;
 		int32_t off = sim_region_offset(r, g, day0);
 		ug_time local10 = day0 - (ug_time)off * UG_NS_PER_SEC + 10 * UG_NS_PER_HOUR;
-		inc->win_start = local10 + (ug_time)sim_rng_range(rng, 0, 4 * 60) * UG_NS_PER_MIN;
+		inc->win_start =
+		    local10 + (ug_time)sim_rng_range(rng, 0, 4 * INT64_C(60)) * UG_NS_PER_MIN;
 		if (inc->win_start < r->t_start)
 			inc->win_start += UG_NS_PER_DAY;
 	}
@@ -224,7 +225,7 @@ int sim_incident_init(sim_run *r)
 		for (uint32_t g = 0; g < r->nregions; g++)
 			if (!strcasecmp(r->regions[g].code, c->compromised_region))
 				inc->region = (int)g;
-		if (inc->region < 0 && strcasecmp(c->compromised_region, "all"))
+		if (inc->region < 0 && strcasecmp(c->compromised_region, "all") != 0)
 			return ug_error_set(r->err, UG_ERR_INVALID,
 			                    "compromised region '%s' is not among the simulated regions",
 			                    c->compromised_region);

@@ -104,7 +104,7 @@ const char *sim_expand(sim_run *r, const sim_host *h, const char *tpl, bool run_
 		bool done = false;
 		for (size_t i = 0; i < UG_ARRAY_LEN(vars) && *p == '%'; i++) {
 			size_t n = strlen(vars[i].tok);
-			if (strncmp(p, vars[i].tok, n))
+			if (strncmp(p, vars[i].tok, n) != 0)
 				continue;
 			int w = vars[i].rest ? snprintf(out + o, sizeof(out) - o, "%s%s", h->profile, vars[i].rest)
 			                     : snprintf(out + o, sizeof(out) - o, "C:\\ProgramData");
@@ -352,7 +352,7 @@ static void company(sim_run *r)
 	const char *v = sim_name_vendorish(&rng, &r->arena);
 	char nb[32], dom[64];
 	size_t i = 0;
-	for (; v[i] && i < 15; i++)
+	for (; i < 15 && v[i]; i++)
 		nb[i] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
 	nb[i] = '\0';
 	snprintf(dom, sizeof(dom), "corp.%s.com", v);
@@ -453,7 +453,7 @@ static double now_s(void)
 int ug_sim_run_summary(const ug_sim_config *cfg, const char *out_dir, const ug_ctx *ctx,
                        ug_sim_summary *summary, ug_error *err)
 {
-	ug_sim_summary local;
+	ug_sim_summary local = {0};
 	ug_sim_summary *sum = summary ? summary : &local;
 	memset(sum, 0, sizeof(*sum));
 	int rc = validate(cfg, err);

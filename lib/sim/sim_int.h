@@ -168,14 +168,15 @@ typedef enum sim_launch {
 	SIM_LAUNCH_APP,         /* the user's app starts it when opened */
 } sim_launch;
 
-/* Static description of a product and its normal update behaviour (products.c). */
+/* Static description of a product and its normal update behaviour (products.c).
+ * Members go by alignment (pointers and doubles, then 4-byte, then bools) to
+ * keep padding low; the table in products.c uses designated initialisers. */
 typedef struct sim_product_def {
 	const char *key, *name, *vendor, *company, *signer;
 	const char *dir;            /* install folder; "%LOCALAPPDATA%..." for per-user */
 	const char *app;            /* main app / service image, relative to dir */
 	const char *app_args;
 	const char *service_name;   /* for SIM_LAUNCH_SERVICE */
-	sim_launch launch;
 	const char *updater;        /* relative to dir, or absolute */
 	const char *updater_args;
 	const char *update_host;    /* "%s" = region site for regional servers */
@@ -184,21 +185,22 @@ typedef struct sim_product_def {
 	const char *package_path;   /* "%u" = new version */
 	const char *package_name;   /* file name the download is saved as ("%u") */
 	const char *package_dir;    /* where it is saved: "%TEMP%", "%PROGRAMDATA%\\X", dir-relative */
-	bool plain_http;            /* downloads over HTTP */
-	bool regional;              /* one update server per region */
-	uint32_t check_every_min;   /* mean interval between checks */
-	uint32_t release_every_h;   /* a new version every N hours */
-	uint32_t pkg_min_kb, pkg_max_kb;
-	bool updater_writes;        /* the updater writes the files, then starts the installer */
 	const char *installer;      /* child that applies the update; "@pkg" = the package */
 	const char *installer_args;
 	const char *files[6];       /* written into dir by the installer; "%u" = version */
 	const char *task_name;      /* own task, refreshed by some updates */
 	const char *run_value;      /* own Run value, refreshed by some updates */
 	const char *dlls[2];        /* modules the app loads (Sysmon 7), relative to dir */
+	const char *ua;             /* HTTP user agent */
 	double share;               /* fraction of hosts with the product */
 	double refresh_p;           /* chance an update refreshes the task / Run value */
-	const char *ua;             /* HTTP user agent */
+	sim_launch launch;
+	uint32_t check_every_min;   /* mean interval between checks */
+	uint32_t release_every_h;   /* a new version every N hours */
+	uint32_t pkg_min_kb, pkg_max_kb;
+	bool plain_http;            /* downloads over HTTP */
+	bool regional;              /* one update server per region */
+	bool updater_writes;        /* the updater writes the files, then starts the installer */
 } sim_product_def;
 
 /* Per-run product state. */
@@ -242,11 +244,10 @@ typedef struct sim_hostprod {
 	bool svc_running;
 } sim_hostprod;
 
+/* Members go by alignment (8-byte, 4, 2, then 1) to keep padding low; the
+ * comments mark what each group is for. */
 typedef struct sim_host {
-	uint32_t idx;
-	uint16_t region;
-	uint16_t region_seq;   /* number within the region */
-	char name[20];         /* WS-IN-0042 */
+	/* identity */
 	const char *fqdn;      /* WS-IN-0042.corp.example.com */
 	const char *lname;     /* ws-in-0042 */
 	const char *user;      /* akumar */
@@ -255,45 +256,55 @@ typedef struct sim_host {
 	const char *profile;   /* C:\Users\akumar */
 	const char *mac_str;   /* 001A2B3C4D5E */
 	const char *agent_id;  /* winlogbeat agent id */
-	uint8_t mac[6];
+	sim_rng rng;
+	/* session */
+	ug_time on_from, on_until;
+	ug_time next_renew;
+	ug_time next_web, next_mail, next_misc, next_wu, next_admin, next_logon3;
+	/* pinned processes of the current session */
+	sim_proc p_wininit, p_services, p_lsass, p_svc_sched, p_svc_net, p_svc_dcom, p_winlogon,
+		p_explorer, p_browser, p_office, p_outlook, p_defender, p_sysmon, p_agent;
+	sim_proc p_ccm;
+	sim_hostprod prods[SIM_MAX_PRODUCTS];
+	/* incident */
+	sim_proc p_implant;
+	ug_time next_beacon;
+	ug_time implant_since;
+	ug_time dns_exp[6];    /* DNS cache: expiry per slot (server in dns_srv) */
+	/* record numbers */
+	uint64_t rec_sysmon, rec_security, rec_system;
+
+	/* 4-byte members */
+	uint32_t idx;
 	uint32_t machine_id;
+	int plan_day;          /* local day index planned */
+	uint32_t ip;           /* current address (0 = none) */
+	uint32_t last_ip;
+	uint32_t logon_id;
+	uint32_t next_wave;    /* index of the next deployment wave to consider */
+	uint32_t browser_kind; /* 0 chrome, 1 edge */
+	uint32_t dns_srv[6];
+	uint32_t dns_rr;
+	uint32_t sysmon_pid, lsass_tid;
+
+	/* 2-byte members */
+	uint16_t region;
+	uint16_t region_seq;   /* number within the region */
 	uint16_t guid_tail;
 	uint16_t guid_ctr;
+
+	/* bytes */
+	char name[20];         /* WS-IN-0042 */
+	uint8_t mac[6];
 	bool endpoint;         /* ships endpoint logs */
 	bool always_on;
 	bool roaming;          /* gets a new address most days */
 	bool target;           /* shadowhammer target list */
-	sim_rng rng;
-	/* session */
 	bool online;
-	int plan_day;          /* local day index planned */
-	ug_time on_from, on_until;
-	uint32_t ip;           /* current address (0 = none) */
-	uint32_t last_ip;
-	ug_time next_renew;
-	uint32_t logon_id;
-	/* pinned processes of the current session */
-	sim_proc p_wininit, p_services, p_lsass, p_svc_sched, p_svc_net, p_svc_dcom, p_winlogon,
-		p_explorer, p_browser, p_office, p_outlook, p_defender, p_sysmon, p_agent;
 	bool browser_up, office_up, outlook_up;
-	ug_time next_web, next_mail, next_misc, next_wu, next_admin, next_logon3;
-	uint32_t next_wave;    /* index of the next deployment wave to consider */
-	sim_proc p_ccm;
-	uint32_t browser_kind; /* 0 chrome, 1 edge */
-	sim_hostprod prods[SIM_MAX_PRODUCTS];
-	/* incident */
 	bool implant;          /* persistent implant installed */
 	bool implant_up;
-	sim_proc p_implant;
-	ug_time next_beacon;
-	ug_time implant_since;
 	uint8_t truth;         /* SIM_T_* */
-	uint32_t dns_srv[6];
-	ug_time dns_exp[6];
-	uint32_t dns_rr;
-	/* record numbers */
-	uint64_t rec_sysmon, rec_security, rec_system;
-	uint32_t sysmon_pid, lsass_tid;
 } sim_host;
 
 /* ---- events ---- */
@@ -486,11 +497,11 @@ typedef struct sim_writer {
 
 /* emit_win.c: Windows event rendering shared by the ECS and flat writers. */
 typedef struct sim_wininfo {
+	const char *task;      /* Sysmon rule task / Security category */
 	uint16_t event_id;
+	uint16_t task_id;
 	uint8_t version;
 	uint8_t channel;       /* 0 Sysmon, 1 Security, 2 System */
-	const char *task;      /* Sysmon rule task / Security category */
-	uint16_t task_id;
 } sim_wininfo;
 void sim_win_info(const sim_ev *e, sim_wininfo *wi);
 const char *sim_win_channel(int channel);
@@ -540,6 +551,8 @@ typedef struct sim_wave {
 
 /* ---- the run ---- */
 
+/* Members go by alignment (8-byte, then 4, then 1) to keep padding low; the
+ * comments mark what each group is for. */
 typedef struct sim_run {
 	const ug_sim_config *cfg;
 	const ug_ctx *ctx;
@@ -553,31 +566,20 @@ typedef struct sim_run {
 	ug_time t_start, t_end, t0, t1;
 	/* world */
 	sim_region regions[SIM_MAX_REGIONS];
-	uint32_t nregions;
 	sim_host *hosts;
-	uint32_t nhosts;
 	sim_server *servers;
-	uint32_t nservers, cap_servers;
 	uint32_t *web_srv;         /* background web sites (server indexes) */
-	uint32_t nweb;
-	uint32_t srv_ms[8];        /* Microsoft / Office / Windows Update / Defender services */
 	sim_product products[SIM_MAX_PRODUCTS];
-	uint32_t nproducts;
 	const sim_pe *pe_sys[64];  /* Windows images (background.c) */
 	sim_wave waves[SIM_MAX_WAVES];
-	uint32_t nwaves;
-	uint32_t admin_ip, sccm_ip;
 	const char *domain;        /* AD DNS domain */
 	const char *netbios;       /* AD NetBIOS domain */
 	const char *domain_sid;
-	uint32_t proxy_ip;
-	uint32_t dc_ip;
 	const char *flat_tz_name;
 	ug_tz *flat_tz;
 	/* incident */
 	sim_incident inc;
 	sim_decoy decoys[SIM_MAX_DECOYS];
-	uint32_t ndecoys;
 	/* truth */
 	sim_delivery *deliv;       /* deliveries in the window of the compromised product */
 	size_t ndeliv, cap_deliv;
@@ -589,9 +591,23 @@ typedef struct sim_run {
 	uint64_t clamped;
 	/* output */
 	sim_writer writers[6];
-	uint32_t nwriters;
 	ug_progress progress;
 	uint64_t total_lines;
+
+	/* 4-byte members: counts of the arrays above, and addresses */
+	uint32_t nregions;
+	uint32_t nhosts;
+	uint32_t nservers, cap_servers;
+	uint32_t nweb;
+	uint32_t srv_ms[8];        /* Microsoft / Office / Windows Update / Defender services */
+	uint32_t nproducts;
+	uint32_t nwaves;
+	uint32_t admin_ip, sccm_ip;
+	uint32_t proxy_ip;
+	uint32_t dc_ip;
+	uint32_t ndecoys;
+	uint32_t nwriters;
+
 	bool failed;
 } sim_run;
 

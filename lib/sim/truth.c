@@ -167,7 +167,8 @@ static void product(sim_run *r, ug_buf *b)
 	SIM_PUTL(b, ",\"updater_images\":");
 	set_write(b, &imgs);
 	SIM_PUTL(b, ",\"installer\":");
-	jstr(b, d->installer && strcmp(d->installer, "@pkg") ? d->installer : "(the downloaded package)");
+	jstr(b, d->installer && strcmp(d->installer, "@pkg") != 0 ? d->installer
+	                                                          : "(the downloaded package)");
 	SIM_PUTL(b, ",\"update_hosts\":");
 	set_write(b, &upd);
 	SIM_PUTL(b, ",\"cdn_hosts\":");

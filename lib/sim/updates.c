@@ -184,7 +184,8 @@ static void app_open(sim_run *r, sim_host *h, uint32_t pi, ug_time t)
 		hp->svc_running = p->def->check_every_min > 0;
 		for (int i = 0; i < 2 && p->def->dlls[i]; i++) {
 			int f = 0;
-			while (f < 6 && p->def->files[f] && strcmp(p->def->files[f], p->def->dlls[i]))
+			while (f < 6 && p->def->files[f] &&
+			       strcmp(p->def->files[f], p->def->dlls[i]) != 0)
 				f++;
 			sim_image_load(r, h, t + ms(h, 30, 400), &hp->svc,
 			               sim_sprintf(r, "%s\\%s", dir, p->def->dlls[i]),
@@ -205,7 +206,8 @@ void sim_app_start(sim_run *r, sim_host *h, uint32_t pi, ug_time t)
 	if (d->run_value) /* started by its Run value at logon */
 		hp->app_next = t + ms(h, 20000, 90000);
 	else if (sim_rng_chance(&h->rng, 0.8))
-		hp->app_next = t + (ug_time)sim_rng_range(&h->rng, 300, 4 * 3600) * UG_NS_PER_SEC;
+		hp->app_next =
+		    t + (ug_time)sim_rng_range(&h->rng, 300, 4 * INT64_C(3600)) * UG_NS_PER_SEC;
 	else
 		hp->app_next = INT64_MAX;
 	hp->next_check = INT64_MAX;
@@ -221,8 +223,11 @@ void sim_updates_slice(sim_run *r, sim_host *h, ug_time from, ug_time to)
 		while (hp->app_next < to) {
 			ug_time t = hp->app_next;
 			/* apps without a Run value are opened again a few times a day */
-			hp->app_next = d->run_value ? INT64_MAX
-			                            : t + (ug_time)sim_rng_range(&h->rng, 1800, 6 * 3600) * UG_NS_PER_SEC;
+			hp->app_next =
+			    d->run_value
+			        ? INT64_MAX
+			        : t + (ug_time)sim_rng_range(&h->rng, 1800, 6 * INT64_C(3600)) *
+			                  UG_NS_PER_SEC;
 			if (t >= from)
 				app_open(r, h, i, t);
 			if (!d->run_value)
@@ -235,13 +240,11 @@ void sim_updates_slice(sim_run *r, sim_host *h, ug_time from, ug_time to)
 			                 (ug_time)sim_rng_range(&h->rng, 0, (every * 2 / 5) / UG_NS_PER_SEC) * UG_NS_PER_SEC;
 			if (t < from)
 				continue;
-			const sim_proc *parent;
-			if (d->launch == SIM_LAUNCH_SERVICE && hp->svc_running)
-				parent = &hp->svc;
-			else if (d->launch == SIM_LAUNCH_APP && hp->svc_running)
-				parent = &hp->svc;
-			else
-				parent = &h->p_svc_sched;
+			/* the running service or app (both kept in hp->svc) checks,
+			 * else the scheduled task does */
+			bool own = d->launch == SIM_LAUNCH_SERVICE || d->launch == SIM_LAUNCH_APP;
+			const sim_proc *parent =
+			    own && hp->svc_running ? &hp->svc : &h->p_svc_sched;
 			sim_update_check(r, h, i, t, parent);
 		}
 	}

@@ -273,9 +273,7 @@ static void lx_skip_statement(lx *x, int depth)
 	for (ug_sv t = lx_token(x); t.n; t = lx_token(x)) {
 		if (tok_is(t, '{'))
 			depth++;
-		else if (tok_is(t, '}') && --depth <= 0)
-			return;
-		else if (tok_is(t, ';') && depth == 0)
+		else if ((tok_is(t, '}') && --depth <= 0) || (tok_is(t, ';') && depth == 0))
 			return;
 	}
 }

@@ -160,12 +160,12 @@ static int zeek_begin(ug_sv head, const ug_input_opts *opts, void **state, ug_er
 		bool text = ug_utf8_valid(line) && !memchr(line.p, '\0', line.n);
 		rc = text ? header_line(st, line) : UG_ERR_PARSE;
 	}
-	if (rc == UG_OK && !st->cols)
-		rc = ug_error_set(err, UG_ERR_PARSE,
-		                  "zeek: no #fields header at the start of the log");
-	else if (rc != UG_OK)
-		rc = ug_error_set(err, rc, "zeek: bad header line");
-	if (rc != UG_OK) {
+	if (rc != UG_OK || !st->cols) {
+		if (rc == UG_OK)
+			rc = ug_error_set(err, UG_ERR_PARSE,
+			                  "zeek: no #fields header at the start of the log");
+		else
+			rc = ug_error_set(err, rc, "zeek: bad header line");
 		zeek_end(st);
 		return rc;
 	}

@@ -91,8 +91,11 @@ static ug_sv join_array(zj_ctx *c, uint32_t arr)
 	for (uint32_t i = arr + 1; i < t[arr].end; i = t[i].end) {
 		ug_sv v =
 		    t[i].type < UG_JSON_ARRAY ? ug_json_scalar_text(&t[i], c->r->arena) : t[i].raw;
-		if (!v.p && t[i].raw.n)
-			return UG_SV_NULL;
+		if (!v.p) {
+			if (t[i].raw.n)
+				return UG_SV_NULL; /* out of memory decoding it */
+			v = UG_SV(""); /* an empty element */
+		}
 		if (n)
 			out[n++] = ',';
 		if (v.n)

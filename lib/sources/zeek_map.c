@@ -157,7 +157,8 @@ static int http_fields(ug_event *ev, const ug_zeek_vals *vals, ug_arena *arena)
 		char *p = ug_arena_alloc(arena, 7 + host.n + uri.n);
 		if (!p)
 			return UG_ERR_NOMEM;
-		memcpy(p, "http://", 7);
+		/* p becomes a sized ug_sv, not a C string: no terminator is wanted */
+		memcpy(p, "http://", 7); /* NOLINT(bugprone-not-null-terminated-result) */
 		memcpy(p + 7, host.p, host.n);
 		memcpy(p + 7 + host.n, uri.p, uri.n);
 		url = ug_sv_make(p, 7 + host.n + uri.n);
