@@ -1,0 +1,217 @@
+/* cmd_hunt.c — `updguard hunt`: who got the bad update, from where, when, and
+ * what it did next. Parses the options into ug_hunt_opts, runs the hunt
+ * (lib/hunt), prints the one-screen summary and writes the report folder.
+ * Exit 0 whenever the hunt ran, whatever it found (docs/hunt.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/str.h"
+#include "updguard/hunt.h"
+
+const char ug_cmd_hunt_usage[] =
+	"usage: updguard hunt [--profile NAME|FILE] [--product NAME] [--updater IMAGE]...\n"
+	"                     [--update-host PATTERN]... [--install-dir PATH]... [--window START/END]\n"
+	"                     [--after DURATION] [--skew DURATION] [--iocs FILE] [--out DIR] [--json]\n"
+	"                     LOG...\n"
+	"\n"
+	"Find the hosts that received a product's update, judge what each did after it\n"
+	"against what the product's normal updates do, and say which were compromised,\n"
+	"with evidence and the file:line it came from. A one-screen summary goes to\n"
+	"stdout; hosts.jsonl, deliveries.csv, evidence.csv and iocs.csv go to --out.\n"
+	"Exit 0 when the hunt ran, whatever it found (docs/hunt.md).\n"
+	"\n"
+	"What you know about the product (a profile and/or ad-hoc flags, which add to it):\n"
+	"  --profile NAME|FILE   a product profile: NAME.yml from the installed profiles or\n"
+	"                        ./profiles, or a YAML file (docs/profiles.md)\n"
+	"  --product NAME        the product's name (replaces the profile's)\n"
+	"  --updater IMAGE       updater process image name or path, e.g. GUP.exe (repeatable)\n"
+	"  --update-host PATTERN update/CDN host glob, e.g. 'update*.example.com' (repeatable)\n"
+	"  --install-dir PATH    the product's install folder (repeatable)\n"
+	"\n"
+	"What to judge:\n"
+	"  --window START/END    suspected compromise window, RFC 3339 (either side may be\n"
+	"                        empty); without it every delivery is judged\n"
+	"  --after DURATION      how long after a delivery behaviour is attributed to it\n"
+	"                        (default 60m)\n"
+	"  --skew DURATION       clock skew tolerated between sources (default 5m)\n"
+	"  --iocs FILE           known indicators to sweep every log for (CSV or STIX 2.1)\n"
+	"\n"
+	"Output:\n"
+	"  --out DIR             report folder (default ./updguard-report; created)\n"
+	"  --json                print the summary as JSON instead of text\n"
+	"\n"
+	"Input:\n"
+	UG_CLI_INPUT_HELP;
+
+enum {
+	OPT_PROFILE = UG_OPT_FIRST_FREE, OPT_PRODUCT, OPT_UPDATER, OPT_UPDATE_HOST, OPT_INSTALL_DIR,
+	OPT_WINDOW, OPT_AFTER, OPT_SKEW, OPT_IOCS, OPT_OUT, OPT_JSON,
+};
+
+/* A NULL-terminated list of option values (they point into argv). */
+typedef struct strlist {
+	const char **v;
+	size_t n;
+} strlist;
+
+typedef struct hunt_job {
+	ug_hunt_opts opts;
+	ug_cli_input input;
+	strlist updaters, hosts, dirs;
+	const char *out_dir;
+	bool json;
+} hunt_job;
+
+static bool strlist_add(strlist *l, const char *s)
+{
+	const char **g = realloc(l->v, (l->n + 2) * sizeof(*g));
+	if (!g)
+		return false;
+	l->v = g;
+	g[l->n++] = s;
+	g[l->n] = NULL;
+	return true;
+}
+
+static int parse_duration_opt(ug_cli *cli, const char *opt, const char *arg, ug_time *out)
+{
+	if (ug_duration_parse(ug_sv_from(arg), out) != UG_OK || *out < 0)
+		return ug_cli_usage_error(cli, "%s needs a duration like 90s, 60m or 2h, not '%s'", opt, arg);
+	return UG_CLI_CONTINUE;
+}
+
+static int add_value(ug_cli *cli, strlist *l, const char *opt, const char *arg)
+{
+	if (!*arg)
+		return ug_cli_usage_error(cli, "%s needs a non-empty value", opt);
+	if (!strlist_add(l, arg)) {
+		fprintf(stderr, "updguard hunt: out of memory\n");
+		return UG_EXIT_FAILURE;
+	}
+	return UG_CLI_CONTINUE;
+}
+
+static int hunt_option(ug_cli *cli, hunt_job *j, int opt, const char *arg, char **argv)
+{
+	switch (opt) {
+	case OPT_PROFILE: j->opts.profile = arg; return UG_CLI_CONTINUE;
+	case OPT_PRODUCT: j->opts.product = arg; return UG_CLI_CONTINUE;
+	case OPT_UPDATER: return add_value(cli, &j->updaters, "--updater", arg);
+	case OPT_UPDATE_HOST: return add_value(cli, &j->hosts, "--update-host", arg);
+	case OPT_INSTALL_DIR: return add_value(cli, &j->dirs, "--install-dir", arg);
+	case OPT_WINDOW:
+		if (ug_interval_parse(ug_sv_from(arg), &j->opts.window_start, &j->opts.window_end) != UG_OK)
+			return ug_cli_usage_error(cli, "--window needs START/END in RFC 3339, e.g. "
+			                               "2026-01-20T10:00Z/2026-01-20T12:00Z, not '%s'", arg);
+		return UG_CLI_CONTINUE;
+	case OPT_AFTER: return parse_duration_opt(cli, "--after", arg, &j->opts.after);
+	case OPT_SKEW: return parse_duration_opt(cli, "--skew", arg, &j->opts.skew);
+	case OPT_IOCS: j->opts.iocs_file = arg; return UG_CLI_CONTINUE;
+	case OPT_OUT: j->out_dir = arg; return UG_CLI_CONTINUE;
+	case OPT_JSON: j->json = true; return UG_CLI_CONTINUE;
+	default: return ug_cli_common_option(cli, opt, arg, argv);
+	}
+}
+
+static int parse_options(ug_cli *cli, int argc, char **argv, hunt_job *j)
+{
+	static const struct option longopts[] = {
+		UG_CLI_INPUT_LONG,
+		{"profile", required_argument, NULL, OPT_PROFILE},
+		{"product", required_argument, NULL, OPT_PRODUCT},
+		{"updater", required_argument, NULL, OPT_UPDATER},
+		{"update-host", required_argument, NULL, OPT_UPDATE_HOST},
+		{"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
+		{"window", required_argument, NULL, OPT_WINDOW},
+		{"after", required_argument, NULL, OPT_AFTER},
+		{"skew", required_argument, NULL, OPT_SKEW},
+		{"iocs", required_argument, NULL, OPT_IOCS},
+		{"out", required_argument, NULL, OPT_OUT},
+		{"json", no_argument, NULL, OPT_JSON},
+		UG_CLI_COMMON_LONG,
+		{NULL, 0, NULL, 0},
+	};
+	int opt, rc = UG_CLI_CONTINUE;
+	while (rc == UG_CLI_CONTINUE &&
+	       (opt = getopt_long(argc, argv, ":" UG_CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		if (!ug_cli_input_option(&j->input, opt, optarg))
+			rc = hunt_option(cli, j, opt, optarg, argv);
+	}
+	return rc;
+}
+
+/* What must hold before reading anything: something to recognise the
+ * product by, logs to read, a known --format, a loadable --input-tz. */
+static int check_options(ug_cli *cli, hunt_job *j, int nlogs)
+{
+	ug_error err;
+	if (!j->opts.profile && !j->updaters.n && !j->hosts.n)
+		return ug_cli_usage_error(cli, "say what the product's updates look like: --profile NAME, "
+		                               "or --updater IMAGE and/or --update-host PATTERN");
+	if (nlogs <= 0)
+		return ug_cli_usage_error(cli, "no input: give log files or directories (or - for stdin)");
+	if (j->input.opts.format && !ug_format_find_name(j->input.opts.format))
+		return ug_cli_usage_error(cli, "unknown --format '%s' (see 'updguard help hunt')", j->input.opts.format);
+	if (j->input.tz_spec) {
+		if (ug_tz_load(&j->input.tz, j->input.tz_spec, &err) != UG_OK)
+			return ug_cli_usage_error(cli, "--input-tz: %s", err.message);
+		j->input.opts.input_tz = j->input.tz;
+	}
+	return UG_CLI_CONTINUE;
+}
+
+/* Errors in what the user asked for (no such profile, a bad profile or IOC
+ * file) are usage errors; the rest are failures. */
+static int run_error(ug_cli *cli, const ug_error *err)
+{
+	if (err->code == UG_ERR_INVALID || err->code == UG_ERR_NOTFOUND || err->code == UG_ERR_PARSE)
+		return ug_cli_usage_error(cli, "%s", err->message);
+	ug_log_error(&cli->ctx, "hunt: %s", err->message);
+	return UG_EXIT_FAILURE;
+}
+
+static int run(ug_cli *cli, hunt_job *j, char **logs, size_t nlogs)
+{
+	ug_error err;
+	ug_error_clear(&err);
+	ug_hunt_result *r = NULL;
+	j->opts.updaters = j->updaters.v;
+	j->opts.update_hosts = j->hosts.v;
+	j->opts.install_dirs = j->dirs.v;
+	j->opts.input = j->input.opts;
+	if (ug_hunt_run(&j->opts, logs, nlogs, &cli->ctx, &r, &err) != UG_OK)
+		return run_error(cli, &err);
+	ug_hunt_print_summary(r, stdout, j->json);
+	int rc = UG_EXIT_OK;
+	if (ug_hunt_write_outputs(r, j->out_dir, &err) != UG_OK) {
+		ug_log_error(&cli->ctx, "hunt: %s", err.message);
+		rc = UG_EXIT_FAILURE;
+	} else if (cli->ctx.log_level >= UG_LOG_WARN) {
+		fprintf(stderr, "updguard: report written to %s/ (hosts.jsonl, deliveries.csv, evidence.csv, iocs.csv)\n",
+		        j->out_dir);
+	}
+	ug_hunt_result_free(r);
+	return rc;
+}
+
+int ug_cmd_hunt(ug_cli *cli, int argc, char **argv)
+{
+	hunt_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return UG_EXIT_FAILURE;
+	ug_hunt_opts_init(&j->opts);
+	j->out_dir = "updguard-report";
+	int rc = parse_options(cli, argc, argv, j);
+	if (rc == UG_CLI_CONTINUE)
+		rc = check_options(cli, j, argc - optind);
+	if (rc == UG_CLI_CONTINUE)
+		rc = run(cli, j, argv + optind, (size_t)(argc - optind));
+	ug_tz_free(j->input.tz);
+	free(j->updaters.v);
+	free(j->hosts.v);
+	free(j->dirs.v);
+	free(j);
+	return rc;
+}

@@ -1,0 +1,568 @@
+/* deliveries.c — pass 1: who got the product's update, when, from where.
+ *
+ * Endpoint side: every process whose image is one of the profile's updaters
+ * opens a session (keyed by host and ProcessGuid, or ProcessId when there is
+ * no GUID); its connections, DNS queries, file writes and children join it.
+ * Network side: HTTP requests, TLS connections (SNI) and DNS queries to the
+ * update hosts open a session per client IP; a large transfer from the same
+ * client right after a manifest fetch is the package (updaters download from
+ * wherever the manifest points). After the pass, client IPs are mapped to
+ * hosts at that time and sessions of one host that overlap (clock skew
+ * tolerated) become one contact; a contact that brought something down (a
+ * package-sized transfer, files written or processes started by the updater)
+ * is a delivery. Pass 1 also notes each destination's first sighting in the
+ * fleet, so pass 2 can tell new destinations from old ones.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "hunt/hunt_int.h"
+
+#define SESSION_GAP (30 * UG_NS_PER_MIN)   /* a quiet updater process starts a new session */
+#define PACKAGE_FOLLOW (2 * UG_NS_PER_MIN) /* package fetched this soon after the manifest */
+#define PACKAGE_BYTES (200u * 1024u)       /* a manifest is small; a package is not */
+
+bool hu_is_endpoint(const ug_event *ev)
+{
+	return ev->channel.n > 0 || ev->event_id != 0;
+}
+
+static bool is_private_ip(ug_sv ip)
+{
+	return ug_sv_starts_with(ip, UG_SV("10.")) || ug_sv_starts_with(ip, UG_SV("192.168.")) ||
+	       ug_sv_starts_with(ip, UG_SV("127.")) || ug_sv_starts_with(ip, UG_SV("169.254.")) ||
+	       ug_sv_starts_with(ip, UG_SV("172.16.")) || ug_sv_starts_with(ip, UG_SV("0.")) ||
+	       ug_sv_eq(ip, UG_SV("::1")) || ug_sv_starts_with_nocase(ip, UG_SV("fe80:")) ||
+	       (ug_sv_starts_with(ip, UG_SV("172.")) && ip.n > 6 && ip.p[4] >= '1' && ip.p[4] <= '3' &&
+	        ip.p[6] == '.' && !(ip.p[4] == '1' && ip.p[5] < '6') && !(ip.p[4] == '3' && ip.p[5] > '1'));
+}
+
+ug_sv hu_domain_of(ug_sv name)
+{
+	if (ug_ip_is_literal(name))
+		return name;
+	while (name.n && name.p[name.n - 1] == '.')
+		name.n--;
+	size_t dots[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+	int nd = 0;
+	for (size_t i = name.n; i-- > 0 && nd < 3;)
+		if (name.p[i] == '.')
+			dots[nd++] = i;
+	if (nd < 2)
+		return name;
+	/* "example.co.uk": a short second-level label under a two-letter TLD */
+	size_t tld = name.n - dots[0] - 1, sld = dots[0] - dots[1] - 1;
+	if (tld == 2 && sld <= 3 && nd >= 3)
+		return ug_sv_sub(name, dots[2] + 1, name.n);
+	if (tld == 2 && sld <= 3 && nd == 2)
+		return ug_sv_sub(name, dots[1] + 1, name.n);
+	return ug_sv_sub(name, dots[1] + 1, name.n);
+}
+
+ug_sv hu_event_dest(const ug_event *ev)
+{
+	ug_sv d = UG_SV_NULL;
+	switch (ev->kind) {
+	case UG_KIND_DNS_QUERY:
+		d = ug_event_get(ev, UG_F_QUERY_NAME);
+		break;
+	case UG_KIND_HTTP_REQUEST:
+		d = ug_event_get(ev, UG_F_CS_HOST);
+		if (!d.n)
+			d = ug_event_get(ev, UG_F_DESTINATION_HOSTNAME);
+		break;
+	case UG_KIND_NETWORK_CONNECT:
+		if (hu_is_endpoint(ev)) {
+			d = ug_event_get(ev, UG_F_DESTINATION_IP); /* Sysmon's host name is a PTR */
+		} else {
+			d = ug_event_get(ev, UG_F_DESTINATION_HOSTNAME);
+		}
+		break;
+	default:
+		break;
+	}
+	d = ug_sv_trim(d);
+	if (!d.n || ug_sv_eq(d, UG_SV("-")) || (ug_ip_is_literal(d) && is_private_ip(d)))
+		return UG_SV_NULL;
+	if (ev->kind == UG_KIND_DNS_QUERY && ug_sv_find_char(d, '.') == SIZE_MAX)
+		return UG_SV_NULL; /* single-label names stay inside */
+	return d;
+}
+
+/* --- destinations --- */
+
+static void note_dest(hu_run *r, const ug_event *ev)
+{
+	ug_sv d = hu_event_dest(ev);
+	if (!d.n)
+		return;
+	d = hu_domain_of(d);
+	bool created = false;
+	ug_map_entry *e = ug_map_upsert(&r->dests, d, &created);
+	if (!e)
+		return;
+	if (created) {
+		hu_dest *x = ug_arena_calloc(&r->arena, 1, sizeof(*x));
+		if (!x)
+			return;
+		x->first_seen = ev->ts;
+		e->value = x;
+	}
+	hu_dest *x = e->value;
+	if (x && ev->ts < x->first_seen)
+		x->first_seen = ev->ts;
+}
+
+/* --- sessions --- */
+
+static hu_session *session_touch(hu_run *r, ug_sv key, ug_time t, uint32_t host, ug_sv ip,
+                                 const ug_event *ev, bool *fresh)
+{
+	*fresh = false;
+	bool created = false;
+	ug_map_entry *e = ug_map_upsert(&r->sess_by_key, key, &created);
+	if (!e)
+		return NULL;
+	size_t idx = (size_t)(uintptr_t)e->value;
+	if (idx) {
+		hu_session *s = &r->sess[idx - 1];
+		if (t <= s->end + SESSION_GAP && t >= s->start - SESSION_GAP) {
+			s->start = UG_MIN(s->start, t);
+			s->end = UG_MAX(s->end, t);
+			return s;
+		}
+	}
+	hu_session s = {.host = host, .start = t, .end = t, .prov = {ev->source, ev->record}};
+	s.ip = ip.n ? hu_strdup(r, ip) : NULL;
+	if (!HU_PUSH(r->sess, r->nsess, r->capsess, s))
+		return NULL;
+	e = ug_map_find(&r->sess_by_key, key); /* the push did not touch the map */
+	e->value = (void *)(uintptr_t)r->nsess;
+	*fresh = true;
+	return &r->sess[r->nsess - 1];
+}
+
+static ug_sv sha256_of(ug_sv hashes)
+{
+	size_t i = ug_sv_find_nocase(hashes, UG_SV("SHA256="));
+	if (i == SIZE_MAX)
+		return UG_SV_NULL;
+	ug_sv rest = ug_sv_sub(hashes, i + 7, hashes.n);
+	return ug_sv_split_next(&rest, ',');
+}
+
+static int endpoint_key(char *buf, size_t cap, ug_sv host, ug_sv id)
+{
+	return snprintf(buf, cap, "%.*s|%.*s", UG_SV_ARG(host), UG_SV_ARG(id));
+}
+
+static ug_sv proc_id(const ug_event *ev, bool parent)
+{
+	ug_sv g = ug_event_get(ev, parent ? UG_F_PARENT_PROCESS_GUID : UG_F_PROCESS_GUID);
+	if (!g.n)
+		g = ug_event_get(ev, parent ? UG_F_PARENT_PROCESS_ID : UG_F_PROCESS_ID);
+	return g;
+}
+
+static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
+{
+	ug_sv id = proc_id(ev, false);
+	char key[300];
+	endpoint_key(key, sizeof(key), ev->host, id);
+	bool fresh;
+	hu_session *s = session_touch(r, ug_sv_from(key), ev->ts, h->id, UG_SV_NULL, ev, &fresh);
+	if (!s)
+		return;
+	s->seen |= UG_SEEN_ENDPOINT;
+	if (fresh) {
+		s->guid = hu_strdup(r, id);
+		s->image = hu_strdup(r, ug_event_get(ev, UG_F_IMAGE));
+		hu_footprint_note(r, ug_event_get(ev, UG_F_IMAGE), true);
+	}
+	if (ev->kind == UG_KIND_PROCESS_START)
+		s->root = !ug_profile_is_updater(r->prof, ug_event_get(ev, UG_F_PARENT_IMAGE));
+	ug_sv sha;
+	switch (ev->kind) {
+	case UG_KIND_PROCESS_START:
+		sha = sha256_of(ug_event_get(ev, UG_F_HASHES));
+		if (sha.n && !s->sha256)
+			s->sha256 = hu_strdup(r, sha);
+		break;
+	case UG_KIND_FILE_CREATE:
+		s->download = true;
+		hu_append_list(r, &s->files, ug_event_get(ev, UG_F_TARGET_FILENAME), '|');
+		/* where the updater itself puts packages, learned from normal deliveries */
+		if (s->root && !hu_in_window(r, ev->ts))
+			hu_footprint_note(r, ug_event_get(ev, UG_F_TARGET_FILENAME), false);
+		break;
+	case UG_KIND_DNS_QUERY: {
+		ug_sv q = ug_event_get(ev, UG_F_QUERY_NAME);
+		if (!s->server && ug_profile_is_update_host(r->prof, q))
+			s->server = hu_strdup(r, q);
+		break;
+	}
+	case UG_KIND_NETWORK_CONNECT: {
+		ug_sv ip = ug_event_get(ev, UG_F_DESTINATION_IP);
+		if (!s->server_ip && ip.n && !is_private_ip(ip))
+			s->server_ip = hu_strdup(r, ip);
+		if (ip.n && !is_private_ip(ip) && !ug_sv_eq(ip, UG_SV("-")))
+			HU_PUSH(h->contacts, h->ncontacts, h->capcontacts, ev->ts);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* A process started by an updater process: the delivery ran something. */
+static void updater_child(hu_run *r, const ug_event *ev)
+{
+	char key[300];
+	endpoint_key(key, sizeof(key), ev->host, proc_id(ev, true));
+	size_t idx = (size_t)(uintptr_t)ug_map_get(&r->sess_by_key, ug_sv_from(key));
+	if (!idx)
+		return;
+	hu_session *s = &r->sess[idx - 1];
+	if (ev->ts > s->end + SESSION_GAP)
+		return;
+	s->download = true;
+	s->end = UG_MAX(s->end, ev->ts);
+	hu_append_list(r, &s->files, ug_event_get(ev, UG_F_IMAGE), '|');
+}
+
+static void endpoint_event(hu_run *r, const ug_event *ev)
+{
+	hu_host *h = hu_host_get(r, ev->host, true);
+	if (!h)
+		return;
+	h->endpoint = true;
+	if (ev->kind == UG_KIND_NETWORK_CONNECT) {
+		ug_sv src = ug_event_get(ev, UG_F_SOURCE_IP);
+		if (src.n && ug_sv_eq_nocase(ug_event_get(ev, UG_F_INITIATED), UG_SV("true")))
+			hu_ipmap_note(r, src, h->id, ev->ts);
+	}
+	if (ev->kind == UG_KIND_PROCESS_START || ev->kind == UG_KIND_NETWORK_CONNECT ||
+	    ev->kind == UG_KIND_DNS_QUERY || ev->kind == UG_KIND_FILE_CREATE) {
+		ug_sv img = ug_event_get(ev, UG_F_IMAGE);
+		if (img.n && ug_profile_is_updater(r->prof, img))
+			updater_event(r, h, ev);
+		else if (ev->kind == UG_KIND_PROCESS_START)
+			updater_child(r, ev);
+	}
+}
+
+/* Client IP of a network event. */
+static ug_sv client_ip(const ug_event *ev)
+{
+	ug_sv ip = ug_event_get(ev, UG_F_SOURCE_IP);
+	if (!ip.n)
+		ip = ug_event_get(ev, UG_F_C_IP);
+	if (!ip.n && ug_ip_is_literal(ev->host))
+		ip = ev->host;
+	return ip;
+}
+
+static unsigned net_seen(const ug_event *ev)
+{
+	return ev->kind == UG_KIND_HTTP_REQUEST && ug_event_has(ev, UG_F_C_IP) &&
+	               !ug_event_has(ev, UG_F_SOURCE_PORT)
+	           ? UG_SEEN_PROXY
+	           : UG_SEEN_NETWORK;
+}
+
+static uint64_t event_bytes(const ug_event *ev)
+{
+	uint64_t b = 0;
+	ug_sv_to_u64(ug_event_get(ev, UG_F_SC_BYTES), &b);
+	return b;
+}
+
+static void session_request(hu_run *r, hu_session *s, const ug_event *ev, ug_sv server)
+{
+	s->seen |= net_seen(ev);
+	if (!s->server || ev->ts <= s->start)
+		s->server = hu_strdup(r, server);
+	ug_sv sip = ug_event_get(ev, UG_F_DESTINATION_IP);
+	if (sip.n && !s->server_ip && !is_private_ip(sip))
+		s->server_ip = hu_strdup(r, sip);
+	uint64_t b = event_bytes(ev);
+	if (ev->kind == UG_KIND_HTTP_REQUEST && (b > s->max_bytes || !s->url)) {
+		ug_sv url = ug_event_get(ev, UG_F_C_URI);
+		if (url.n)
+			s->url = hu_strdup(r, url);
+	}
+	if (b > s->max_bytes)
+		s->max_bytes = b;
+	if (b >= PACKAGE_BYTES || ug_sv_eq_nocase(ug_event_get(ev, UG_F_CS_MIME),
+	                                          UG_SV("application/octet-stream")))
+		s->download = true;
+}
+
+/* A package-sized transfer from a client right after its manifest fetch. */
+static void maybe_package(hu_run *r, const ug_event *ev, ug_sv ip)
+{
+	uint64_t b = event_bytes(ev);
+	if (b < PACKAGE_BYTES)
+		return;
+	size_t idx = (size_t)(uintptr_t)ug_map_get(&r->sess_by_key, ip);
+	if (!idx)
+		return;
+	hu_session *s = &r->sess[idx - 1];
+	if (s->download || ev->ts < s->start || ev->ts > s->end + PACKAGE_FOLLOW)
+		return;
+	s->download = true;
+	s->max_bytes = b;
+	s->end = ev->ts;
+	ug_sv url = ug_event_get(ev, UG_F_C_URI);
+	if (url.n)
+		s->url = hu_strdup(r, url);
+}
+
+static void network_event(hu_run *r, const ug_event *ev)
+{
+	if (ev->kind != UG_KIND_HTTP_REQUEST && ev->kind != UG_KIND_NETWORK_CONNECT &&
+	    ev->kind != UG_KIND_DNS_QUERY)
+		return;
+	ug_sv dest = hu_event_dest(ev);
+	if (!dest.n)
+		return;
+	ug_sv ip = client_ip(ev);
+	if (!ip.n)
+		return;
+	if (!ug_profile_is_update_host(r->prof, dest)) {
+		if (ev->kind != UG_KIND_DNS_QUERY)
+			maybe_package(r, ev, ip);
+		return;
+	}
+	bool fresh;
+	hu_session *s = session_touch(r, ip, ev->ts, UINT32_MAX, ip, ev, &fresh);
+	if (!s)
+		return;
+	if (ev->kind == UG_KIND_DNS_QUERY) {
+		s->seen |= UG_SEEN_NETWORK;
+		if (!s->server)
+			s->server = hu_strdup(r, dest);
+		return;
+	}
+	session_request(r, s, ev, dest);
+}
+
+int hu_pass1_event(const ug_event *ev, void *user)
+{
+	hu_run *r = user;
+	if (ev->ts == UG_TIME_INVALID)
+		return 0;
+	if (ev->ts < r->data_first)
+		r->data_first = ev->ts;
+	if (ev->ts > r->data_last)
+		r->data_last = ev->ts;
+	if (ev->kind == UG_KIND_DHCP_LEASE) {
+		ug_sv name = ev->host.n ? ev->host : ug_event_get(ev, UG_F_HOST_NAME);
+		hu_host *h = name.n ? hu_host_get(r, name, true) : NULL;
+		if (h)
+			hu_ipmap_note(r, ug_event_get(ev, UG_F_IP_ADDRESS), h->id, ev->ts);
+		return 0;
+	}
+	if (hu_is_endpoint(ev))
+		endpoint_event(r, ev);
+	else
+		network_event(r, ev);
+	if (ev->kind == UG_KIND_DNS_QUERY || ev->kind == UG_KIND_NETWORK_CONNECT ||
+	    ev->kind == UG_KIND_HTTP_REQUEST)
+		note_dest(r, ev);
+	return 0;
+}
+
+/* --- after pass 1 --- */
+
+static int sess_cmp(const void *a, const void *b)
+{
+	const hu_session *x = *(hu_session *const *)a, *y = *(hu_session *const *)b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int time_cmp(const void *a, const void *b)
+{
+	ug_time x = *(const ug_time *)a, y = *(const ug_time *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void resolve_hosts(hu_run *r)
+{
+	for (size_t i = 0; i < r->nsess; i++) {
+		hu_session *s = &r->sess[i];
+		if (s->host != UINT32_MAX)
+			continue;
+		ug_sv ip = ug_sv_from(s->ip);
+		hu_host *h = hu_ipmap_lookup(r, ip, s->start);
+		if (!h)
+			h = hu_host_get(r, ip, true);
+		if (!h)
+			continue;
+		s->host = h->id;
+		hu_append_list(r, &h->ips, ip, ',');
+	}
+}
+
+static const char *nz(hu_run *r, const char *s)
+{
+	(void)r;
+	return s ? s : "";
+}
+
+static hu_deliv *deliv_new(hu_run *r, hu_host *h, hu_session *s)
+{
+	hu_deliv *d = ug_arena_calloc(&r->arena, 1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->host = h->id;
+	d->d.time = s->start;
+	d->end = s->end;
+	d->d.prov = s->prov;
+	if (!HU_PUSH(r->dv, r->ndv, r->capdv, d) || !HU_PUSH(h->dv, h->ndv, h->capdv, d))
+		return NULL;
+	d->id = (uint32_t)(r->ndv - 1);
+	return d;
+}
+
+/* Fold session s into delivery d (strings stay in the arena). */
+static void deliv_merge(hu_run *r, hu_deliv *d, hu_session *s, bool first)
+{
+	ug_delivery *x = &d->d;
+	if ((s->seen & UG_SEEN_ENDPOINT) && !(x->seen & UG_SEEN_ENDPOINT) && !first) {
+		x->time = s->start; /* the endpoint's clock wins */
+		x->prov = s->prov;
+	}
+	d->end = UG_MAX(d->end, s->end);
+	x->seen |= s->seen;
+	if (s->server && (!x->server || !*x->server))
+		x->server = s->server;
+	if (s->server_ip && (!x->server_ip || !*x->server_ip))
+		x->server_ip = s->server_ip;
+	if (s->url && (!x->url || !*x->url || s->max_bytes > x->bytes))
+		x->url = s->url;
+	x->bytes = UG_MAX(x->bytes, s->max_bytes);
+	if (s->sha256 && (!x->sha256 || !*x->sha256))
+		x->sha256 = s->sha256;
+	if (s->files)
+		x->files = x->files && *x->files ? x->files : hu_strdup(r, ug_sv_from(s->files));
+	if (s->guid)
+		HU_PUSH(d->guids, d->nguids, d->capguids, s->guid);
+}
+
+static void deliv_finish_fields(hu_run *r, hu_deliv *d)
+{
+	ug_delivery *x = &d->d;
+	x->server = nz(r, x->server);
+	x->server_ip = nz(r, x->server_ip);
+	x->url = nz(r, x->url);
+	x->files = nz(r, x->files);
+	x->sha256 = nz(r, x->sha256);
+	const char *reg = x->server[0] ? ug_profile_region(r->prof, ug_sv_from(x->server)) : NULL;
+	x->region = reg ? reg : "";
+	x->in_window = hu_in_window(r, x->time);
+}
+
+/* Group one host's sessions (sorted) into contacts and deliveries. */
+static int host_sessions(hu_run *r, hu_host *h, hu_session **ss, size_t n)
+{
+	if (n > 1)
+		qsort(ss, n, sizeof(*ss), sess_cmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		ug_time end = ss[i]->end;
+		bool download = ss[i]->download;
+		while (j < n && ss[j]->start <= end + r->skew) {
+			end = UG_MAX(end, ss[j]->end);
+			download |= ss[j]->download;
+			j++;
+		}
+		if (!(ss[i]->seen & UG_SEEN_ENDPOINT) || ss[i]->server_ip)
+			HU_PUSH(h->contacts, h->ncontacts, h->capcontacts, ss[i]->start);
+		if (download) {
+			hu_deliv *d = deliv_new(r, h, ss[i]);
+			if (!d)
+				return UG_ERR_NOMEM;
+			for (size_t k = i; k < j; k++)
+				deliv_merge(r, d, ss[k], k == i);
+			deliv_finish_fields(r, d);
+		}
+		i = j;
+	}
+	return UG_OK;
+}
+
+static int lineage_roots(hu_run *r)
+{
+	char key[300];
+	for (size_t i = 0; i < r->ndv; i++) {
+		hu_deliv *d = r->dv[i];
+		ug_sv host = ug_sv_from(r->hosts[d->host]->name);
+		for (size_t g = 0; g < d->nguids; g++) {
+			endpoint_key(key, sizeof(key), host, ug_sv_from(d->guids[g]));
+			if (ug_map_put(&r->lineage, ug_sv_from(key), d) != UG_OK)
+				return UG_ERR_NOMEM;
+		}
+	}
+	return UG_OK;
+}
+
+int hu_deliveries_finish(hu_run *r)
+{
+	hu_ipmap_finish(r);
+	resolve_hosts(r);
+	/* bucket sessions per host */
+	size_t *count = calloc(r->nhosts + 1, sizeof(*count));
+	hu_session **order = malloc((r->nsess + 1) * sizeof(*order));
+	if (!count || !order) {
+		free(count);
+		free(order);
+		return UG_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < r->nsess; i++)
+		if (r->sess[i].host != UINT32_MAX)
+			count[r->sess[i].host + 1]++;
+	for (size_t i = 1; i <= r->nhosts; i++)
+		count[i] += count[i - 1];
+	size_t *pos = calloc(r->nhosts + 1, sizeof(*pos));
+	int rc = pos ? UG_OK : UG_ERR_NOMEM;
+	for (size_t i = 0; rc == UG_OK && i < r->nsess; i++)
+		if (r->sess[i].host != UINT32_MAX) {
+			uint32_t h = r->sess[i].host;
+			order[count[h] + pos[h]++] = &r->sess[i];
+		}
+	for (size_t h = 0; rc == UG_OK && h < r->nhosts; h++) {
+		size_t n = count[h + 1] - count[h];
+		if (n)
+			rc = host_sessions(r, r->hosts[h], order + count[h], n);
+		hu_host *hh = r->hosts[h];
+		if (hh->ncontacts > 1)
+			qsort(hh->contacts, hh->ncontacts, sizeof(ug_time), time_cmp);
+		for (size_t k = 0; k < hh->ndv; k++)
+			if (hh->dv[k]->d.in_window && hh->first_window == UINT32_MAX)
+				hh->first_window = (uint32_t)k;
+	}
+	free(pos);
+	free(count);
+	free(order);
+	return rc == UG_OK ? lineage_roots(r) : rc;
+}
+
+hu_deliv *hu_attributing(const hu_run *r, const hu_host *h, ug_time t)
+{
+	/* the last delivery with time - skew <= t */
+	size_t lo = 0, hi = h->ndv;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (h->dv[mid]->d.time - r->skew <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	hu_deliv *d = h->dv[lo - 1];
+	ug_time end = UG_MAX(d->end, d->d.time) + r->after;
+	return t <= end ? d : NULL;
+}

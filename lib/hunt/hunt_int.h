@@ -1,0 +1,240 @@
+/* hunt_int.h — the hunt's internal state, shared by its files (not installed).
+ *
+ * One hu_run holds everything a hunt keeps between and after its two passes:
+ * hosts (by normalized name), the IP -> host history, update sessions and
+ * deliveries per host, the behaviour observations per delivery and the
+ * fleet-prevalence table of behaviour features. Strings are copied into the
+ * run's arena; memory grows with hosts, sessions, deliveries and distinct
+ * features, never with the number of events.
+ */
+#ifndef UG_HUNT_INT_H
+#define UG_HUNT_INT_H
+
+#include "core/arena.h"
+#include "core/map.h"
+#include "hunt/profile.h"
+#include "updguard/hunt.h"
+
+/* Grow *p (elements of size el) to hold at least need; false when out of memory. */
+bool hu_grow(void **p, size_t *cap, size_t need, size_t el);
+#define HU_PUSH(arr, n, cap, item) \
+	(hu_grow((void **)&(arr), &(cap), (n) + 1, sizeof(*(arr))) ? ((arr)[(n)++] = (item), true) : false)
+
+/* A set of 64-bit keys with a small value each (open addressing; key 0 unused). */
+typedef struct hu_set {
+	uint64_t *keys;
+	uint8_t *vals;
+	size_t cap, count;
+} hu_set;
+/* Pointer to the value of key (inserted as 0 when absent; *created then); NULL on OOM. */
+uint8_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created);
+bool hu_set_has(const hu_set *s, uint64_t key);
+void hu_set_free(hu_set *s);
+
+/* --- IP -> host over time (ipmap.c) --- */
+typedef struct hu_ipseg {
+	ug_time first, last;
+	uint32_t host;
+} hu_ipseg;
+typedef struct hu_ipent {
+	hu_ipseg *segs;
+	size_t n, cap;
+	bool sorted;
+} hu_ipent;
+
+/* --- update sessions and deliveries (deliveries.c) --- */
+typedef struct hu_session {
+	uint32_t host;        /* host id; UINT32_MAX while only the client IP is known */
+	const char *ip;       /* client IP (network sessions) */
+	ug_time start, end;
+	const char *server, *server_ip, *url, *sha256, *guid, *image;
+	char *files;          /* '|'-separated, grown as files are seen */
+	uint64_t bytes, max_bytes;
+	unsigned seen;
+	bool root;            /* started by something other than an updater */
+	bool download;        /* a package came down or the updater wrote/ran something */
+	ug_prov prov;
+} hu_session;
+
+typedef struct hu_deliv {
+	ug_delivery d;        /* as in the result (strings in the arena) */
+	uint32_t host, id;
+	ug_time end;          /* last sign of the session */
+	const char **guids;   /* updater processes of this delivery (lineage roots) */
+	size_t nguids, capguids;
+	bool silent;          /* the host stopped contacting the update hosts afterwards */
+	ug_time silent_gap;   /* normal interval before, when silent */
+} hu_deliv;
+
+/* --- behaviour features (behaviour.c, baseline.c) --- */
+typedef enum hu_cat {
+	HU_DROP = 0,     /* executable/script/DLL written outside the footprint */
+	HU_PRODUCT_FILE, /* file written in the product folder (new name) */
+	HU_HASH,         /* file hash written by the delivery's processes */
+	HU_TASK,
+	HU_REGISTRY,
+	HU_SERVICE,
+	HU_WMI,
+	HU_HOSTS_FILE,
+	HU_SCRIPT,
+	HU_CHILD,        /* process started in the updater's lineage from outside the footprint */
+	HU_MODULE,       /* unsigned module loaded by the product or the lineage */
+	HU_DEST,         /* new, rare destination contacted after the delivery */
+	HU_BEACON,
+	HU_SILENCE,
+	HU_CAT__COUNT
+} hu_cat;
+
+typedef struct hu_feat {
+	uint32_t id;
+	hu_cat cat;
+	const char *value;
+	uint32_t n_window, n_baseline, n_other, n_fleet; /* distinct hosts, after finalize */
+} hu_feat;
+
+/* One behaviour after one delivery. */
+typedef struct hu_obs {
+	hu_deliv *dv;
+	hu_feat *feat;
+	ug_time time;
+	bool lineage;
+	const char *detail;   /* the fields that matter, in words */
+	ug_prov prov;
+	hu_feat *beacon;      /* new destinations: the same value as a beacon feature, if any */
+} hu_obs;
+
+/* Connection times of one host to one candidate destination (beacons). */
+typedef struct hu_series {
+	uint32_t host;
+	hu_feat *feat;
+	ug_time *t;
+	size_t n, cap;
+	ug_prov prov;
+} hu_series;
+
+typedef struct hu_host {
+	uint32_t id;
+	const char *name;
+	bool endpoint;
+	bool ip_only;           /* known only by its IP literal */
+	ug_time last_seen;
+	char *ips;              /* ','-separated, grown */
+	hu_deliv **dv;          /* deliveries, by time */
+	size_t ndv, capdv;
+	ug_time *contacts;      /* every contact with an update host, sorted after pass 1 */
+	size_t ncontacts, capcontacts;
+	uint32_t first_window;  /* index of first in-window delivery, or UINT32_MAX */
+} hu_host;
+
+/* Destination stats from pass 1. */
+typedef struct hu_dest {
+	ug_time first_seen;
+	hu_feat *feat;       /* when it is a candidate (new during the data) */
+} hu_dest;
+
+typedef struct hu_run {
+	const ug_hunt_opts *opts;
+	const ug_ctx *ctx;
+	ug_profile *prof;
+	ug_arena arena;
+	ug_time wstart, wend, after, skew;
+	ug_time data_first, data_last;
+
+	hu_host **hosts;
+	size_t nhosts, caphosts;
+	ug_map host_by_name;   /* name -> hu_host* */
+	hu_host *last_host;    /* cache for consecutive events of one host */
+
+	ug_map ipmap;          /* ip -> hu_ipent* */
+
+	hu_session *sess;
+	size_t nsess, capsess;
+	ug_map sess_by_key;    /* "host|guid" or client ip -> (session index + 1) */
+
+	hu_deliv **dv;
+	size_t ndv, capdv;
+
+	ug_map lineage;        /* "host|guid" -> hu_deliv* (pass 2) */
+	ug_map dropped;        /* "host|path" -> hu_deliv* (pass 2) */
+
+	ug_map footprint;      /* normalized dir -> (void*)1 exact dir, (void*)2 dir and below */
+	char **vendor_dirs;    /* "\\name\\" of the updaters' folders: a vendor's folder anywhere */
+	size_t nvendor, capvendor;
+	ug_map dests;          /* destination -> hu_dest* */
+	ug_map feats;          /* "cat|value" -> hu_feat* */
+	hu_feat **featv;
+	size_t nfeat, capfeat;
+	hu_set feat_hosts;     /* (feat id << 32 | host id) -> class bits */
+	ug_map obs_by_key;     /* (delivery id, feat id) -> obs index + 1 */
+
+	hu_obs *obs;
+	size_t nobs, capobs;
+	hu_series **series;
+	size_t nseries, capseries;
+	ug_map series_by_key;  /* "host|feat" -> hu_series* */
+
+	ug_hunt_result *res;
+} hu_run;
+
+/* t inside the suspected window widened by the skew. Open ends (INT64_MIN /
+ * INT64_MAX) are tested, not offset: arithmetic on them would overflow. */
+static inline bool hu_in_window(const hu_run *r, ug_time t)
+{
+	return (r->wstart == INT64_MIN || t >= r->wstart - r->skew) &&
+	       (r->wend == INT64_MAX || t <= r->wend + r->skew);
+}
+
+/* Class bits of a feature occurrence. */
+#define HU_CLASS_WINDOW 1u
+#define HU_CLASS_BASELINE 2u
+#define HU_CLASS_OTHER 4u
+
+/* hunt.c */
+hu_host *hu_host_get(hu_run *r, ug_sv name, bool create);
+const char *hu_strdup(hu_run *r, ug_sv s);
+void hu_append_list(hu_run *r, char **list, ug_sv item, char sep);
+
+/* ipmap.c */
+int hu_ipmap_note(hu_run *r, ug_sv ip, uint32_t host, ug_time t);
+void hu_ipmap_finish(hu_run *r);
+/* Host that had ip at time t, or NULL. */
+hu_host *hu_ipmap_lookup(hu_run *r, ug_sv ip, ug_time t);
+void hu_ipmap_free(hu_run *r);
+
+/* deliveries.c */
+int hu_pass1_event(const ug_event *ev, void *user);
+int hu_deliveries_finish(hu_run *r);
+/* Delivery of host h attributing time t ([time - skew, time + after]), or NULL. */
+hu_deliv *hu_attributing(const hu_run *r, const hu_host *h, ug_time t);
+/* True when s is a normal endpoint event (a Windows channel). */
+bool hu_is_endpoint(const ug_event *ev);
+/* The destination name of a network event, or an empty view. */
+ug_sv hu_event_dest(const ug_event *ev);
+/* The product's footprint: install dirs, the updaters' own folders (and
+ * below), and the folders the updaters write their packages to. */
+void hu_footprint_note(hu_run *r, ug_sv path, bool below);
+bool hu_in_footprint(hu_run *r, ug_sv path);
+/* Registered domain of a host name ("a.b.example.co.uk" -> "example.co.uk"). */
+ug_sv hu_domain_of(ug_sv name);
+
+/* behaviour.c */
+int hu_pass2_event(const ug_event *ev, void *user);
+void hu_behaviour_finish(hu_run *r);
+/* Normalize a Windows path for prevalence: lower case, user names -> '*', digits runs -> '#'. */
+const char *hu_norm_path(hu_run *r, ug_sv path, bool digits);
+
+/* baseline.c */
+hu_feat *hu_feat_get(hu_run *r, hu_cat cat, ug_sv value);
+hu_feat *hu_feat_find(hu_run *r, hu_cat cat, ug_sv value); /* NULL when never seen */
+void hu_feat_note(hu_run *r, hu_feat *f, uint32_t host, unsigned cls);
+void hu_baseline_finish(hu_run *r);
+const char *hu_cat_kind(hu_cat c);
+const char *hu_cat_technique(hu_cat c);
+
+/* verdict.c */
+int hu_verdicts(hu_run *r);
+
+/* iocs.c */
+int hu_iocs(hu_run *r);
+
+#endif

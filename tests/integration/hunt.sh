@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# hunt.sh — `updguard hunt` judged against the simulator's ground truth. For
+# every scenario (none, escan, gup, 3cx, shadowhammer), two seeds, decoys on:
+# simulate ~120 hosts x 2 days, hunt with ONLY what an analyst knows from
+# public facts (product name, updater image names, update host pattern, and
+# a rough window: truth's widened by an hour each side) — never a name the
+# simulator drew per seed — and score hosts.jsonl with hunt_score.py. Once
+# more with --profile escan. Also checks the output contract (files, CSV
+# headers, summary) and the exit codes.
+. "$(dirname "$0")/lib.sh"
+command -v jq >/dev/null || skip "jq not installed"
+command -v python3 >/dev/null || skip "python3 not installed"
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=${UG_SOURCE_ROOT:-$HERE/../..}
+SEEDS=${HUNT_SEEDS:-"11 12"}
+
+# Public facts per product (docs/simulate.md's product table is the
+# simulator's model of the real products; these are the names any analyst
+# would know from the vendor or from the public reports).
+flags_for() { # PRODUCT-KEY
+	case $1 in
+	escan) echo "--product eScan --updater download.exe --updater Reload.exe --update-host *.escanav.com" ;;
+	notepadpp) echo "--product Notepad++ --updater GUP.exe --update-host notepad-plus-plus.org" ;;
+	3cx) echo "--product 3CX --updater Update.exe --updater 3CXDesktopApp.exe --update-host *.3cx.com" ;;
+	asus*) echo "--product ASUS-Live-Update --updater LiveUpdate.exe --update-host liveupdate*.asus.com" ;;
+	*) return 1 ;;
+	esac
+}
+
+# truth's window widened by an hour each side, as START/END
+rough_window() { # TRUTH
+	local s e
+	s=$(date -u -d "$(jq -r '.incident.window.start' "$1") - 1 hour" +%Y-%m-%dT%H:%M:%SZ)
+	e=$(date -u -d "$(jq -r '.incident.window.end' "$1") + 1 hour" +%Y-%m-%dT%H:%M:%SZ)
+	echo "$s/$e"
+}
+
+# hunt DIR LABEL ARGS...: run the hunt into DIR/report and score it
+hunt_and_score() {
+	local d=$1 label=$2; shift 2
+	local rc=0
+	"$UG" -q hunt "$@" --out "$d/report" "$d/logs" >"$d/summary.txt" 2>"$d/hunt.err" || rc=$?
+	if [ "$rc" != 0 ]; then
+		fail "$label: hunt exited $rc"; sed 's/^/  | /' "$d/hunt.err" | head -20 >&2; return
+	fi
+	for f in hosts.jsonl deliveries.csv evidence.csv iocs.csv; do
+		[ -f "$d/report/$f" ] || fail "$label: $f not written"
+	done
+	python3 "$HERE/hunt_score.py" "$d/logs/truth.json" "$d/report/hosts.jsonl" "$label" >"$d/score" 2>&1 \
+		&& pass "$(head -1 "$d/score")" || { fail "$(head -1 "$d/score")"; tail -n +2 "$d/score" >&2; }
+}
+
+for scenario in none escan gup 3cx shadowhammer; do
+	for seed in $SEEDS; do
+		d="$TMP/$scenario-$seed"
+		mkdir -p "$d"
+		if ! "$UG" -q simulate -n 120 -d 2 --seed "$seed" --scenario "$scenario" --decoys 1 \
+			-o "$d/logs" >/dev/null 2>"$d/sim.err"; then
+			fail "simulate $scenario seed $seed"; continue
+		fi
+		key=$(jq -r '.product.key // "escan"' "$d/logs/truth.json")
+		flags=$(flags_for "$key") || { fail "$scenario: no public facts for product '$key'"; continue; }
+		# shellcheck disable=SC2086 # flags are words; globs stay quoted by set -f
+		set -f
+		hunt_and_score "$d" "$scenario seed $seed" $flags --window "$(rough_window "$d/logs/truth.json")"
+		set +f
+	done
+done
+
+# --- the shipped profile alone (looked up by name from the source tree) ---
+d="$TMP/escan-$(echo "$SEEDS" | cut -d' ' -f1)"
+if [ -f "$d/logs/truth.json" ]; then
+	rm -rf "$d/report"
+	pushd "$ROOT" >/dev/null || fail "cd $ROOT"
+	hunt_and_score "$d" "escan --profile escan" --profile escan --window "$(rough_window "$d/logs/truth.json")"
+	popd >/dev/null || true
+fi
+
+# --- the output contract ---
+if [ -f "$d/report/hosts.jsonl" ]; then
+	expect_grep '^host,verdict,time,server,server_ip,region,url,bytes,files,sha256,seen,in_window,source$' \
+		<(head -1 "$d/report/deliveries.csv") "deliveries.csv header"
+	expect_grep '^host,verdict,time,kind,technique,summary,value,lineage,fleet_hosts,baseline_hosts,weight,source$' \
+		<(head -1 "$d/report/evidence.csv") "evidence.csv header"
+	expect_grep '^type,value,hosts,context,source$' <(head -1 "$d/report/iocs.csv") "iocs.csv header"
+	n=$(jq -c 'select((.host|type)!="string" or (.verdict|IN("compromised","suspicious","clean-delivery","no-delivery")|not)
+		or (.score|type)!="number" or (.deliveries|type)!="array" or (.evidence|type)!="array")' \
+		"$d/report/hosts.jsonl" | wc -l)
+	[ "$n" = 0 ] && pass "hosts.jsonl: host, verdict, score, deliveries, evidence on every line" \
+		|| fail "hosts.jsonl: $n malformed lines"
+	n=$(jq -c '.evidence[] | select((.source|test("^.+:[0-9]+$")|not) or (.kind|type)!="string"
+		or (.technique|type)!="string")' "$d/report/hosts.jsonl" | wc -l)
+	[ "$n" = 0 ] && pass "every piece of evidence has kind, technique and file:line" \
+		|| fail "$n evidence items without kind/technique/file:line"
+	expect_grep '^Verdicts over [0-9]+ host' "$d/summary.txt" "text summary has the verdict counts"
+	"$UG" -q hunt --profile "$ROOT/profiles/escan.yml" --json --out "$TMP/json-report" "$d/logs" >"$TMP/sum.json" 2>"$TMP/err" \
+		&& jq -e '.verdicts.compromised >= 0 and (.servers|type)=="array"' "$TMP/sum.json" >/dev/null \
+		&& pass "--json summary parses" || fail "--json summary"
+fi
+
+# --- exit codes: only 'could not run' is non-zero ---
+expect_rc 2 "no product facts is a usage error" -- "$UG" hunt "$TMP"
+expect_rc 2 "unknown profile is a usage error" -- "$UG" hunt --profile no-such-product "$TMP"
+expect_rc 2 "bad window is a usage error" -- "$UG" hunt --updater a.exe --window yesterday "$TMP"
+expect_rc 2 "no logs is a usage error" -- "$UG" hunt --updater a.exe
+printf 'name: x\nupdaters: [a.exe\n' >"$TMP/bad.yml"
+expect_rc 2 "broken profile is a usage error" -- "$UG" hunt --profile "$TMP/bad.yml" "$TMP"
+expect_grep 'bad.yml:3:' "$TMP/err" "broken profile names file:line"
+mkdir -p "$TMP/empty"
+expect_rc 0 "a hunt over logs without the product still runs (exit 0)" -- \
+	"$UG" -q hunt --updater nothing.exe --out "$TMP/empty-report" "$TMP/empty"
+finish
