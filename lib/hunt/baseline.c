@@ -60,6 +60,7 @@ hu_feat *hu_feat_get(hu_run *r, hu_cat cat, ug_sv value)
 		return NULL;
 	if (created) {
 		hu_feat *f = ug_arena_calloc(&r->arena, 1, sizeof(*f));
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
 		if (!f || !HU_PUSH(r->featv, r->nfeat, r->capfeat, f))
 			return NULL;
 		f->id = (uint32_t)(r->nfeat - 1);

@@ -483,6 +483,7 @@ static void on_dest(ctx2 *c)
 		return;
 	if (created) {
 		hu_series *s = ug_arena_calloc(&r->arena, 1, sizeof(*s));
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
 		if (!s || !HU_PUSH(r->series, r->nseries, r->capseries, s))
 			return;
 		s->host = c->h->id;

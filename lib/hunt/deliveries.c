@@ -21,7 +21,7 @@
 
 #define SESSION_GAP (30 * UG_NS_PER_MIN)   /* a quiet updater process starts a new session */
 #define PACKAGE_FOLLOW (2 * UG_NS_PER_MIN) /* package fetched this soon after the manifest */
-#define PACKAGE_BYTES (200u * 1024u)       /* a manifest is small; a package is not */
+#define PACKAGE_BYTES ((uint64_t)200 * 1024)       /* a manifest is small; a package is not */
 
 bool hu_is_endpoint(const ug_event *ev)
 {
@@ -420,6 +420,7 @@ static hu_deliv *deliv_new(hu_run *r, hu_host *h, hu_session *s)
 	d->d.time = s->start;
 	d->end = s->end;
 	d->d.prov = s->prov;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
 	if (!HU_PUSH(r->dv, r->ndv, r->capdv, d) || !HU_PUSH(h->dv, h->ndv, h->capdv, d))
 		return NULL;
 	d->id = (uint32_t)(r->ndv - 1);
@@ -468,6 +469,7 @@ static void deliv_finish_fields(hu_run *r, hu_deliv *d)
 static int host_sessions(hu_run *r, hu_host *h, hu_session **ss, size_t n)
 {
 	if (n > 1)
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
 		qsort(ss, n, sizeof(*ss), sess_cmp);
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
@@ -514,6 +516,7 @@ int hu_deliveries_finish(hu_run *r)
 	resolve_hosts(r);
 	/* bucket sessions per host */
 	size_t *count = calloc(r->nhosts + 1, sizeof(*count));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
 	hu_session **order = malloc((r->nsess + 1) * sizeof(*order));
 	if (!count || !order) {
 		free(count);

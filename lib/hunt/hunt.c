@@ -160,6 +160,7 @@ hu_host *hu_host_get(hu_run *r, ug_sv name, bool create)
 	hu_host *h = ug_map_get(&r->host_by_name, name);
 	if (!h && create) {
 		h = ug_arena_calloc(&r->arena, 1, sizeof(*h));
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
 		if (!h || !HU_PUSH(r->hosts, r->nhosts, r->caphosts, h))
 			return NULL;
 		h->id = (uint32_t)(r->nhosts - 1);

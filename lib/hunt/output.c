@@ -221,7 +221,7 @@ static void hist_count(const ug_hunt_result *r, const hist *h, const char *serve
 		for (size_t k = 0; k < r->hosts[i].ndeliveries; k++) {
 			const ug_delivery *d = &r->hosts[i].deliveries[k];
 			if (d->time == UG_TIME_INVALID || d->time < h->start ||
-			    strcmp(d->server ? d->server : "", server ? server : ""))
+			    strcmp(d->server ? d->server : "", server ? server : "") != 0)
 				continue;
 			uint64_t c = (uint64_t)((d->time - h->start) / h->step);
 			if (c < h->ncols)

@@ -229,7 +229,7 @@ static int parse_str_list(const yctx *y, yaml_node_t *n, const char *what, char 
 		const char *v = NULL;
 		if (item_value(y, it, what, &v) != UG_OK)
 			return UG_ERR_PARSE;
-		if (!*v)
+		if (!v || !*v)
 			return yerr(y, it, "'%s': empty value", what);
 		if (list_add(list, count, v, strlen(v)) != UG_OK)
 			return ug_error_set(y->err, UG_ERR_NOMEM, "out of memory");
