@@ -3,7 +3,7 @@
  * Every piece of evidence on a compromised host that normal deliveries never
  * showed becomes an indicator of its type (hash, file path and name, task,
  * registry value, service, WMI consumer, domain or IP), with the number of
- * compromised hosts showing it;. The profile's
+ * compromised hosts showing it. The profile's
  * published IOCs are added when the logs show them. (Sweeping the logs for
  * an --iocs file is not implemented yet.)
  */
@@ -63,9 +63,9 @@ static void from_evidence(hu_run *r, ioc_acc *a, const ug_evidence *e)
 		add(r, a, "service-name", v, ctx, e->prov);
 	} else if (!strcmp(k, "new-destination") || !strcmp(k, "beacon")) {
 		add(r, a, ug_ip_is_literal(v) ? "ipv4" : "domain", v, ctx, e->prov);
-	} else if (!strcmp(k, "product-file") || !strcmp(k, "hosts-file")) {
-		add(r, a, "file-path", v, ctx, e->prov);
 	}
+	/* product-file and hosts-file are tampered files every host has: evidence,
+	 * not indicators to block or sweep for */
 }
 
 /* Profile IOCs that some evidence or delivery of the result shows. */
