@@ -89,7 +89,8 @@ typedef struct ug_evidence {
 	const char *kind;      /* "persistence-task", "dropped-executable", "hosts-file", "beacon", ... (docs/hunt.md) */
 	const char *technique; /* ATT&CK id, e.g. "T1053.005" */
 	const char *summary;   /* one line in plain words */
-	const char *value;     /* the thing itself: path, task name, domain, hash ... */
+	const char *value;     /* the thing itself as the log wrote it: path, task name, domain, hash ... */
+	const char *pattern;   /* value normalized for fleet counts (lower case, user names '*', digit runs '#') */
 	bool lineage;          /* attributed by process lineage from the updater (else by time) */
 	uint32_t fleet_hosts;  /* hosts in the fleet showing the same value */
 	uint32_t baseline_hosts; /* of which after a baseline (normal) delivery */

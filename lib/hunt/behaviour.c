@@ -181,7 +181,7 @@ bool hu_in_footprint(hu_run *r, ug_sv path)
 /* --- observations --- */
 
 static void observe(hu_run *r, hu_deliv *dv, hu_feat *f, const ug_event *ev, bool lineage,
-                    const char *detail)
+                    ug_sv raw, const char *detail)
 {
 	if (!dv || !dv->d.in_window || !f)
 		return;
@@ -199,7 +199,8 @@ static void observe(hu_run *r, hu_deliv *dv, hu_feat *f, const ug_event *ev, boo
 		}
 		return;
 	}
-	hu_obs o = {dv, f, ev->ts, lineage, detail, {ev->source, ev->record}, NULL};
+	hu_obs o = {dv, f, ev->ts, lineage, detail, {ev->source, ev->record}, NULL,
+	            raw.n ? hu_strdup(r, ug_sv_make(raw.p, UG_MIN(raw.n, 1000))) : f->value};
 	if (HU_PUSH(r->obs, r->nobs, r->capobs, o))
 		e->value = (void *)(uintptr_t)r->nobs;
 }
@@ -213,7 +214,7 @@ typedef struct ctx2 {
 	unsigned cls;
 } ctx2;
 
-static void feature(ctx2 *c, hu_cat cat, ug_sv value, const char *detail)
+static void feature(ctx2 *c, hu_cat cat, ug_sv value, ug_sv raw, const char *detail)
 {
 	if (!value.n)
 		return;
@@ -225,7 +226,7 @@ static void feature(ctx2 *c, hu_cat cat, ug_sv value, const char *detail)
 	hu_deliv *dv = lin ? c->lin_dv : c->time_dv;
 	unsigned cls = dv ? (dv->d.in_window ? HU_CLASS_WINDOW : HU_CLASS_BASELINE) : HU_CLASS_OTHER;
 	hu_feat_note(c->r, f, c->h->id, cls);
-	observe(c->r, dv, f, c->ev, lin, detail);
+	observe(c->r, dv, f, c->ev, lin, raw, detail);
 }
 
 static const char *detail_of(hu_run *r, const ug_event *ev, ug_sv what)
@@ -292,24 +293,25 @@ static void on_file(ctx2 *c)
 	if (!path.n)
 		return;
 	if (ug_sv_ends_with_nocase(path, UG_SV("\\drivers\\etc\\hosts"))) {
-		feature(c, HU_HOSTS_FILE, UG_SV("hosts"), detail_of(r, c->ev, path));
+		feature(c, HU_HOSTS_FILE, UG_SV("hosts"), path, detail_of(r, c->ev, path));
 		return;
 	}
 	size_t t = ug_sv_find_nocase(path, UG_SV("\\system32\\tasks\\"));
 	if (t != SIZE_MAX) {
 		const char *name = hu_norm_path(r, ug_sv_sub(path, t + 15, path.n), false);
-		feature(c, HU_TASK, ug_sv_from(name), detail_of(r, c->ev, path));
+		feature(c, HU_TASK, ug_sv_from(name), ug_sv_sub(path, t + 15, path.n), detail_of(r, c->ev, path));
 		return;
 	}
 	bool exec = has_ext(path, exec_exts);
 	bool inside = hu_in_footprint(r, path);
 	if (exec && !inside) {
-		feature(c, HU_DROP, ug_sv_from(hu_norm_path(r, path, true)), detail_of(r, c->ev, path));
+		feature(c, HU_DROP, ug_sv_from(hu_norm_path(r, path, true)), path, detail_of(r, c->ev, path));
 		char dkey[600];
 		if (c->lin_dv && key_for(dkey, sizeof(dkey), c->ev->host, path))
 			ug_map_put(&r->dropped, ug_sv_from(dkey), c->lin_dv);
 	} else if (inside && (c->lin_dv || !exec)) {
-		feature(c, HU_PRODUCT_FILE, ug_sv_from(hu_norm_path(r, path, true)), detail_of(r, c->ev, path));
+		feature(c, HU_PRODUCT_FILE, ug_sv_from(hu_norm_path(r, path, true)), path,
+		        detail_of(r, c->ev, path));
 	}
 	ug_sv hashes = ug_event_get(c->ev, UG_F_HASHES);
 	size_t i = ug_sv_find_nocase(hashes, UG_SV("SHA256="));
@@ -321,7 +323,7 @@ static void on_file(ctx2 *c)
 		for (size_t k = 0; k < n; k++)
 			up[k] = (char)(sha.p[k] >= 'a' && sha.p[k] <= 'f' ? sha.p[k] - 32 : sha.p[k]);
 		up[n] = '\0';
-		feature(c, HU_HASH, ug_sv_make(up, n), detail_of(r, c->ev, path));
+		feature(c, HU_HASH, ug_sv_make(up, n), ug_sv_make(up, n), detail_of(r, c->ev, path));
 	}
 }
 
@@ -372,7 +374,7 @@ static void on_script(ctx2 *c, ug_sv img, ug_sv cmd)
 		last = script_flags[i][1];
 	}
 	if (last)
-		feature(c, HU_SCRIPT, ug_buf_sv(&b), detail_of(c->r, c->ev, cmd));
+		feature(c, HU_SCRIPT, ug_buf_sv(&b), ug_buf_sv(&b), detail_of(c->r, c->ev, cmd));
 	ug_buf_free(&b);
 }
 
@@ -385,16 +387,16 @@ static void on_process(ctx2 *c)
 	if (ug_sv_eq_nocase(base, UG_SV("schtasks.exe")) && ug_sv_contains_nocase(cmd, UG_SV("/create"))) {
 		ug_sv tn = switch_value(cmd, UG_SV("/tn"));
 		if (tn.n)
-			feature(c, HU_TASK, ug_sv_from(hu_norm_path(r, tn, false)), detail_of(r, c->ev, cmd));
+			feature(c, HU_TASK, ug_sv_from(hu_norm_path(r, tn, false)), tn, detail_of(r, c->ev, cmd));
 	}
 	if (ug_sv_eq_nocase(base, UG_SV("sc.exe")) && ug_sv_contains_nocase(cmd, UG_SV(" create "))) {
 		ug_sv rest = ug_sv_sub(cmd, ug_sv_find_nocase(cmd, UG_SV(" create ")) + 8, cmd.n);
 		ug_sv name = ug_sv_split_next(&rest, ' ');
-		feature(c, HU_SERVICE, ug_sv_from(hu_norm_path(r, name, false)), detail_of(r, c->ev, cmd));
+		feature(c, HU_SERVICE, ug_sv_from(hu_norm_path(r, name, false)), name, detail_of(r, c->ev, cmd));
 	}
 	on_script(c, img, cmd);
 	if (c->lin_dv && !ug_profile_is_updater(r->prof, img) && !hu_in_footprint(r, img))
-		feature(c, HU_CHILD, ug_sv_from(hu_norm_path(r, img, true)), detail_of(r, c->ev, cmd));
+		feature(c, HU_CHILD, ug_sv_from(hu_norm_path(r, img, true)), img, detail_of(r, c->ev, cmd));
 }
 
 static void on_registry(ctx2 *c)
@@ -415,9 +417,9 @@ static void on_registry(ctx2 *c)
 	if (svc && (strstr(svc, "\\imagepath") || strstr(svc, "\\servicedll"))) {
 		ug_sv rest = ug_sv_from(svc + 10);
 		ug_sv name = ug_sv_split_next(&rest, '\\');
-		feature(c, HU_SERVICE, name, detail_of(r, c->ev, details));
+		feature(c, HU_SERVICE, name, name, detail_of(r, c->ev, details));
 	} else if (run || wl || ifeo) {
-		feature(c, HU_REGISTRY, ug_sv_from(k), detail_of(r, c->ev, details));
+		feature(c, HU_REGISTRY, ug_sv_from(k), key, detail_of(r, c->ev, details));
 	}
 }
 
@@ -425,7 +427,7 @@ static void on_task(ctx2 *c)
 {
 	ug_sv tn = ug_event_get(c->ev, UG_F_TASK_NAME);
 	if (tn.n)
-		feature(c, HU_TASK, ug_sv_from(hu_norm_path(c->r, tn, false)), detail_of(c->r, c->ev, tn));
+		feature(c, HU_TASK, ug_sv_from(hu_norm_path(c->r, tn, false)), tn, detail_of(c->r, c->ev, tn));
 }
 
 static void on_service(ctx2 *c)
@@ -433,7 +435,8 @@ static void on_service(ctx2 *c)
 	ug_sv name = ug_event_get(c->ev, UG_F_SERVICE_NAME);
 	ug_sv path = ug_event_get(c->ev, UG_F_IMAGE_PATH);
 	if (name.n)
-		feature(c, HU_SERVICE, ug_sv_from(hu_norm_path(c->r, name, false)), detail_of(c->r, c->ev, path));
+		feature(c, HU_SERVICE, ug_sv_from(hu_norm_path(c->r, name, false)), name,
+		        detail_of(c->r, c->ev, path));
 }
 
 static void on_wmi(ctx2 *c)
@@ -444,7 +447,7 @@ static void on_wmi(ctx2 *c)
 	if (!v.n)
 		v = ug_event_get(c->ev, UG_F_CONSUMER);
 	if (v.n)
-		feature(c, HU_WMI, ug_sv_from(hu_norm_path(c->r, v, false)), detail_of(c->r, c->ev, v));
+		feature(c, HU_WMI, ug_sv_from(hu_norm_path(c->r, v, false)), v, detail_of(c->r, c->ev, v));
 }
 
 static void on_module(ctx2 *c)
@@ -456,7 +459,7 @@ static void on_module(ctx2 *c)
 	ug_sv mod = ug_event_get(c->ev, UG_F_IMAGE_LOADED);
 	if (!c->lin_dv && !hu_in_footprint(c->r, img) && !hu_in_footprint(c->r, mod))
 		return;
-	feature(c, HU_MODULE, ug_sv_from(hu_norm_path(c->r, mod, false)), detail_of(c->r, c->ev, mod));
+	feature(c, HU_MODULE, ug_sv_from(hu_norm_path(c->r, mod, false)), mod, detail_of(c->r, c->ev, mod));
 }
 
 /* A contact with a destination first seen in the fleet after the warm-up. */
@@ -497,7 +500,7 @@ static void on_dest(ctx2 *c)
 	else if (c->ev->ts < s->t[0])
 		s->t[0] = c->ev->ts;
 	if (c->lin_dv && c->lin_dv->d.in_window)
-		observe(r, c->lin_dv, x->feat, c->ev, true, detail_of(r, c->ev, d));
+		observe(r, c->lin_dv, x->feat, c->ev, true, d, detail_of(r, c->ev, d));
 }
 
 static hu_host *event_host(hu_run *r, const ug_event *ev, bool endpoint)
@@ -605,7 +608,7 @@ static void series_finish(hu_run *r, hu_series *s)
 	if (!d || !d->d.in_window)
 		return;
 	ug_event fake = {.ts = s->t[0], .source = s->prov.source, .record = s->prov.record};
-	observe(r, d, s->feat, &fake, false, s->feat->value);
+	observe(r, d, s->feat, &fake, false, UG_SV_NULL, s->feat->value);
 	size_t n = 0;
 	while (n < s->n && s->t[n] <= s->t[0] + SERIES_SPAN)
 		n++;
@@ -618,7 +621,7 @@ static void series_finish(hu_run *r, hu_series *s)
 	hu_feat *bf = hu_feat_get(r, HU_BEACON, ug_sv_from(s->feat->value));
 	if (bf) {
 		hu_feat_note(r, bf, s->host, cls);
-		observe(r, d, bf, &fake, false, hu_strdup(r, ug_buf_sv(&b)));
+		observe(r, d, bf, &fake, false, UG_SV_NULL, hu_strdup(r, ug_buf_sv(&b)));
 	}
 	ug_buf_free(&b);
 }
@@ -654,7 +657,7 @@ static void silence(hu_run *r, hu_host *h, hu_deliv *d)
 	ug_buf_printf(&b, "contacted the update hosts about every %.0f min before; none after, while active %.1f h longer",
 	              (double)gap / 6e10, (double)(h->last_seen - t0) / 3.6e12);
 	ug_event fake = {.ts = t0, .source = d->d.prov.source, .record = d->d.prov.record};
-	observe(r, d, f, &fake, false, hu_strdup(r, ug_buf_sv(&b)));
+	observe(r, d, f, &fake, false, UG_SV_NULL, hu_strdup(r, ug_buf_sv(&b)));
 	ug_buf_free(&b);
 }
 

@@ -101,6 +101,7 @@ typedef struct hu_obs {
 	const char *detail;   /* the fields that matter, in words */
 	ug_prov prov;
 	hu_feat *beacon;      /* new destinations: the same value as a beacon feature, if any */
+	const char *raw;      /* the value as the log wrote it (the feature's is normalized) */
 } hu_obs;
 
 /* Connection times of one host to one candidate destination (beacons). */

@@ -23,12 +23,15 @@ typedef struct ioc_acc {
 	size_t nlast, caplast;
 } ioc_acc;
 
-static void add(hu_run *r, ioc_acc *a, const char *type, ug_sv value, const char *context, ug_prov prov)
+/* One indicator per (type, key): key is the normalized pattern (so that
+ * hosts are counted together), value what the first host's log wrote. */
+static void add_keyed(hu_run *r, ioc_acc *a, const char *type, ug_sv keyv, ug_sv value,
+                      const char *context, ug_prov prov)
 {
 	if (!value.n)
 		return;
 	char key[1100];
-	int kn = snprintf(key, sizeof(key), "%s|%.*s", type, (int)UG_MIN(value.n, 1000), value.p);
+	int kn = snprintf(key, sizeof(key), "%s|%.*s", type, (int)UG_MIN(keyv.n, 1000), keyv.p);
 	bool created = false;
 	ug_map_entry *e = ug_map_upsert(&a->idx, ug_sv_make(key, (size_t)kn), &created);
 	if (!e)
@@ -46,21 +49,28 @@ static void add(hu_run *r, ioc_acc *a, const char *type, ug_sv value, const char
 	}
 }
 
+static void add(hu_run *r, ioc_acc *a, const char *type, ug_sv value, const char *context,
+                ug_prov prov)
+{
+	add_keyed(r, a, type, value, value, context, prov);
+}
+
 static void from_evidence(hu_run *r, ioc_acc *a, const ug_evidence *e)
 {
 	ug_sv v = ug_sv_from(e->value);
+	ug_sv pat = ug_sv_from(e->pattern ? e->pattern : e->value);
 	const char *k = e->kind, *ctx = e->summary;
 	if (!strcmp(k, "dropped-executable")) {
-		add(r, a, "file-path", v, ctx, e->prov);
-		add(r, a, "file-name", ug_path_basename(v), ctx, e->prov);
+		add_keyed(r, a, "file-path", pat, v, ctx, e->prov);
+		add_keyed(r, a, "file-name", ug_path_basename(pat), ug_path_basename(v), ctx, e->prov);
 	} else if (!strcmp(k, "new-file-hash")) {
 		add(r, a, "sha256", v, ctx, e->prov);
 	} else if (!strcmp(k, "persistence-task")) {
-		add(r, a, "task-name", v, ctx, e->prov);
+		add_keyed(r, a, "task-name", pat, v, ctx, e->prov);
 	} else if (!strcmp(k, "persistence-registry") || !strcmp(k, "persistence-wmi")) {
-		add(r, a, "registry", v, ctx, e->prov);
+		add_keyed(r, a, "registry", pat, v, ctx, e->prov);
 	} else if (!strcmp(k, "persistence-service")) {
-		add(r, a, "service-name", v, ctx, e->prov);
+		add_keyed(r, a, "service-name", pat, v, ctx, e->prov);
 	} else if (!strcmp(k, "new-destination") || !strcmp(k, "beacon")) {
 		add(r, a, ug_ip_is_literal(v) ? "ipv4" : "domain", v, ctx, e->prov);
 	}

@@ -568,6 +568,8 @@ static void json_evidence(ug_buf *b, const ug_hunt_result *r, const ug_evidence 
 	json_str(b, e->summary);
 	ug_buf_puts(b, ",\"value\":");
 	json_str(b, e->value);
+	ug_buf_puts(b, ",\"pattern\":");
+	json_str(b, e->pattern ? e->pattern : e->value);
 	ug_buf_printf(b, ",\"lineage\":%s,\"fleet_hosts\":%u,\"baseline_hosts\":%u,\"weight\":",
 	              e->lineage ? "true" : "false", e->fleet_hosts, e->baseline_hosts);
 	json_num(b, e->weight);

@@ -98,7 +98,8 @@ static void add_evidence(hu_run *r, ug_host_result *hr, const hu_obs *o, double 
 	e->kind = hu_cat_kind(o->feat->cat);
 	e->technique = hu_cat_technique(o->feat->cat);
 	e->summary = summary_of(r, o);
-	e->value = o->feat->value;
+	e->value = o->raw ? o->raw : o->feat->value;
+	e->pattern = o->feat->value;
 	e->lineage = o->lineage;
 	e->fleet_hosts = o->feat->n_fleet;
 	e->baseline_hosts = o->feat->n_baseline;

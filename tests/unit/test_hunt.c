@@ -213,8 +213,9 @@ static void test_lineage_and_verdicts(void **state)
 		snprintf(name, sizeof(name), "ws-%d", i);
 		const ug_host_result *h = host(r, name);
 		assert_int_equal(h->verdict, UG_VERDICT_COMPROMISED);
-		const ug_evidence *task = evidence(h, "persistence-task", "\\qz\\sync");
-		assert_non_null(task);
+		const ug_evidence *task = evidence(h, "persistence-task", "\\Qz\\Sync");
+		assert_non_null(task); /* the value as the log wrote it ... */
+		assert_string_equal(task->pattern, "\\qz\\sync"); /* ... and normalized for counting */
 		assert_true(task->lineage);
 		assert_string_equal(task->technique, "T1053.005");
 		assert_int_equal(task->baseline_hosts, 0);
@@ -261,7 +262,7 @@ static void test_network_only_and_iocs(void **state)
 	assert_int_equal(h->verdict, UG_VERDICT_COMPROMISED);
 	bool task = false, path = false;
 	for (size_t i = 0; i < r->niocs; i++) {
-		task |= !strcmp(r->iocs[i].type, "task-name") && strstr(r->iocs[i].value, "\\qz\\sync");
+		task |= !strcmp(r->iocs[i].type, "task-name") && strstr(r->iocs[i].value, "\\Qz\\Sync");
 		path |= !strcmp(r->iocs[i].type, "file-name") && !strcmp(r->iocs[i].value, "qzsvc.exe");
 		assert_null(strstr(r->iocs[i].value, "inventory")); /* the IT task is no IOC */
 	}
