@@ -130,6 +130,7 @@ typedef struct ug_server_stat {
 typedef struct ug_hunt_result {
 	const char *product;
 	ug_time window_start, window_end, after;
+	bool window_inferred;       /* no --window was given; window_start/end were inferred from the data */
 	ug_host_result *hosts;      /* sorted: compromised first, then by name */
 	size_t nhosts;
 	ug_ioc *iocs;

@@ -189,6 +189,12 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 		if (sha.n && !s->sha256)
 			s->sha256 = hu_strdup(r, sha);
 		break;
+	case UG_KIND_REGISTRY_SET:
+		/* an updater that makes itself or something persistent acted on the
+		 * host even when it wrote no file (a trojanised updater can) */
+		if (ug_sv_contains_nocase(ug_event_get(ev, UG_F_TARGET_OBJECT), UG_SV("\\currentversion\\run")))
+			s->download = true;
+		break;
 	case UG_KIND_FILE_CREATE:
 		s->download = true;
 		hu_append_list(r, &s->files, ug_event_get(ev, UG_F_TARGET_FILENAME), '|');
@@ -243,7 +249,8 @@ static void endpoint_event(hu_run *r, const ug_event *ev)
 			hu_ipmap_note(r, src, h->id, ev->ts);
 	}
 	if (ev->kind == UG_KIND_PROCESS_START || ev->kind == UG_KIND_NETWORK_CONNECT ||
-	    ev->kind == UG_KIND_DNS_QUERY || ev->kind == UG_KIND_FILE_CREATE) {
+	    ev->kind == UG_KIND_DNS_QUERY || ev->kind == UG_KIND_FILE_CREATE ||
+	    ev->kind == UG_KIND_REGISTRY_SET) {
 		ug_sv img = ug_event_get(ev, UG_F_IMAGE);
 		if (img.n && ug_profile_is_updater(r->prof, img))
 			updater_event(r, h, ev);
@@ -495,7 +502,7 @@ static int host_sessions(hu_run *r, hu_host *h, hu_session **ss, size_t n)
 	return UG_OK;
 }
 
-static int lineage_roots(hu_run *r)
+int hu_lineage_roots(hu_run *r)
 {
 	char key[300];
 	for (size_t i = 0; i < r->ndv; i++) {
@@ -549,7 +556,7 @@ int hu_deliveries_finish(hu_run *r)
 	free(pos);
 	free(count);
 	free(order);
-	return rc == UG_OK ? lineage_roots(r) : rc;
+	return rc == UG_OK ? hu_lineage_roots(r) : rc;
 }
 
 hu_deliv *hu_attributing(const hu_run *r, const hu_host *h, ug_time t)

@@ -197,6 +197,7 @@ static void run_init(hu_run *r, const ug_hunt_opts *o, const ug_ctx *ctx)
 	ug_arena_init(&r->arena, 1 << 20);
 	r->wstart = o->window_start;
 	r->wend = o->window_end;
+	r->window_given = r->wstart != INT64_MIN || r->wend != INT64_MAX;
 	r->after = o->after > 0 ? o->after : 60 * UG_NS_PER_MIN;
 	r->skew = o->skew >= 0 ? o->skew : 5 * UG_NS_PER_MIN;
 	r->data_first = INT64_MAX;
@@ -318,12 +319,25 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 		return rc;
 	hu_behaviour_finish(r);
 	hu_baseline_finish(r);
+	if (!r->window_given && hu_window_infer(r)) {
+		ug_log_info(r->ctx, "no --window: inferred one from the data (docs/hunt.md)");
+		/* judge again with the inferred window: the deliveries outside it
+		 * are the baseline now */
+		r->window_inferred = true;
+		rc = hu_window_apply(r);
+		if (rc == UG_OK)
+			rc = read_pass(r, paths, npaths, hu_pass2_event, NULL, err);
+		if (rc != UG_OK)
+			return rc;
+		hu_behaviour_finish(r);
+		hu_baseline_finish(r);
+	}
 	rc = hu_verdicts(r);
 	if (rc == UG_OK)
 		rc = hu_iocs(r);
 	if (rc != UG_OK)
 		return ug_error_set(err, rc, "hunt: out of memory");
-	return UG_OK;
+	return hu_sweep(r, paths, npaths, err);
 }
 
 int ug_hunt_run(const ug_hunt_opts *opts, char *const *paths, size_t npaths, const ug_ctx *ctx,
@@ -342,13 +356,11 @@ int ug_hunt_run(const ug_hunt_opts *opts, char *const *paths, size_t npaths, con
 	run_init(r, opts, ctx);
 	r->res = res;
 	int rc = load_profile(r, err);
-	if (rc == UG_OK && r->wstart == INT64_MIN && r->wend == INT64_MAX)
-		ug_log_warn(ctx, "no --window: every delivery is judged against all others, with no "
-		                 "normal deliveries to learn from; expect false positives (docs/hunt.md)");
 	if (rc == UG_OK)
 		rc = analyse(r, paths, npaths, err);
 	res->window_start = r->wstart;
 	res->window_end = r->wend;
+	res->window_inferred = r->window_inferred;
 	res->after = r->after;
 	res->product = r->prof && r->prof->product ? ug_arena_strdup(&r->arena, r->prof->product) : "";
 	run_free_work(r);

@@ -139,6 +139,8 @@ typedef struct hu_run {
 	ug_profile *prof;
 	ug_arena arena;
 	ug_time wstart, wend, after, skew;
+	bool window_given;     /* --window was given */
+	bool window_inferred;  /* none was given; inferred from the data (window.c) */
 	ug_time data_first, data_last;
 
 	hu_host **hosts;
@@ -215,6 +217,8 @@ ug_sv hu_event_dest(const ug_event *ev);
  * below), and the folders the updaters write their packages to. */
 void hu_footprint_note(hu_run *r, ug_sv path, bool below);
 bool hu_in_footprint(hu_run *r, ug_sv path);
+/* The updater processes of every delivery as lineage roots (r->lineage). */
+int hu_lineage_roots(hu_run *r);
 /* Registered domain of a host name ("a.b.example.co.uk" -> "example.co.uk"). */
 ug_sv hu_domain_of(ug_sv name);
 
@@ -232,10 +236,70 @@ void hu_baseline_finish(hu_run *r);
 const char *hu_cat_kind(hu_cat c);
 const char *hu_cat_technique(hu_cat c);
 
+/* window.c */
+/* After a pass 2 with every delivery in the window: infer the window from
+ * the deliveries followed by strong, rare, time-bounded lineage behaviour
+ * (sets wstart/wend); false when nothing stands out. */
+bool hu_window_infer(hu_run *r);
+/* Re-judge the deliveries against r's window and reset pass 2's state. */
+int hu_window_apply(hu_run *r);
+
 /* verdict.c */
 int hu_verdicts(hu_run *r);
 
 /* iocs.c */
 int hu_iocs(hu_run *r);
+
+/* sweep.c — known indicators (the profile's and an --iocs file) swept over every event */
+typedef enum hu_ioc_class {
+	HU_IOC_HASH = 0, /* sha256, md5, sha1: against Hashes (Sysmon, Zeek files) */
+	HU_IOC_PATH,     /* file-path: Image, TargetFilename, ImageLoaded, ParentImage (globs allowed) */
+	HU_IOC_NAME,     /* file-name: the basename of those */
+	HU_IOC_DOMAIN,   /* domain: QueryName, DestinationHostname, cs-host (and subdomains) */
+	HU_IOC_IP,       /* ipv4, ipv6: DestinationIp, SourceIp, QueryResults */
+	HU_IOC_URL,      /* url: c-uri (with cs-host when the URI is a path) */
+	HU_IOC_TASK,     /* task-name: TaskName, schtasks /tn, \System32\Tasks\ files */
+	HU_IOC_REG,      /* registry: TargetObject (the key and below) */
+	HU_IOC_SVC,      /* service-name: ServiceName */
+	HU_IOC__COUNT
+} hu_ioc_class;
+
+typedef struct hu_known_ioc {
+	const char *type;    /* as in profiles ("sha256", "domain", ...), plus "sha1", "ipv6" */
+	const char *value;   /* as listed */
+	const char *key;     /* normalized for matching */
+	const char *context; /* what the list says about it, "" when nothing */
+	const char *origin;  /* where it is listed: "FILE:LINE", "FILE:LINE (object N)", "profile NAME" */
+	hu_ioc_class cls;
+} hu_known_ioc;
+
+typedef struct hu_iocset {
+	ug_arena arena;
+	hu_known_ioc *v;
+	size_t n, cap;
+	ug_map exact[HU_IOC__COUNT]; /* key (case-insensitive) -> index + 1 */
+	size_t *globs;               /* file-path indicators with '*' or '?' */
+	size_t nglobs, capglobs;
+	size_t skipped;              /* STIX comparisons/indicators not sweepable (other object types, pattern languages) */
+} hu_iocset;
+
+void hu_iocset_init(hu_iocset *s);
+void hu_iocset_free(hu_iocset *s);
+/* Add one indicator; UG_ERR_PARSE with *why (static text) when it is not one. */
+int hu_iocset_add(hu_iocset *s, const char *type, ug_sv value, ug_sv context, const char *origin,
+                  const char **why);
+/* Load CSV (header `type,value[,context]`) or a STIX 2.1 bundle (JSON), told
+ * apart by the first character; errors are UG_ERR_PARSE "NAME:LINE: reason"
+ * (STIX: "NAME:LINE: object N: reason"). */
+int hu_iocset_parse(hu_iocset *s, const char *name, ug_sv text, ug_error *err);
+int hu_iocset_load(hu_iocset *s, const char *path, ug_error *err);
+/* Call fn for every indicator the event shows; the number of hits. */
+typedef void (*hu_ioc_hit_fn)(void *user, const hu_known_ioc *ioc, const char *field, ug_sv raw);
+size_t hu_iocset_match(const hu_iocset *s, const ug_event *ev, hu_ioc_hit_fn fn, void *user);
+const char *hu_ioc_technique(const hu_known_ioc *ioc);
+/* After hu_iocs: one streamed pass over the input for the known indicators;
+ * hits become known-ioc evidence, hosts hit are at least suspicious, the
+ * indicators that hit join the result's IOC list. */
+int hu_sweep(hu_run *r, char *const *paths, size_t npaths, ug_error *err);
 
 #endif

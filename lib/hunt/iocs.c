@@ -3,9 +3,9 @@
  * Every piece of evidence on a compromised host that normal deliveries never
  * showed becomes an indicator of its type (hash, file path and name, task,
  * registry value, service, WMI consumer, domain or IP), with the number of
- * compromised hosts showing it. The profile's
- * published IOCs are added when the logs show them. (Sweeping the logs for
- * an --iocs file is not implemented yet.)
+ * compromised hosts showing it. The profile's published IOCs and an --iocs
+ * file are swept for over every event afterwards (sweep.c), and those that
+ * hit join this list.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -78,31 +78,6 @@ static void from_evidence(hu_run *r, ioc_acc *a, const ug_evidence *e)
 	 * not indicators to block or sweep for */
 }
 
-/* Profile IOCs that some evidence or delivery of the result shows. */
-static void known_iocs(hu_run *r, ioc_acc *a)
-{
-	const ug_hunt_result *res = r->res;
-	for (size_t p = 0; p < r->prof->niocs; p++) {
-		const ug_profile_ioc *pi = &r->prof->iocs[p];
-		ug_sv pv = ug_sv_from(pi->value);
-		for (size_t i = 0; i < res->nhosts; i++) {
-			const ug_host_result *hr = &res->hosts[i];
-			a->host = hr->host;
-			for (size_t k = 0; k < hr->nevidence; k++) {
-				ug_sv v = ug_sv_from(hr->evidence[k].value);
-				if (pv.n && (ug_sv_eq_nocase(v, pv) || ug_sv_eq_nocase(ug_path_basename(v), pv)))
-					add(r, a, pi->type, pv, pi->source ? pi->source : "profile", hr->evidence[k].prov);
-			}
-			for (size_t k = 0; k < hr->ndeliveries; k++) {
-				const ug_delivery *d = &hr->deliveries[k];
-				if (pv.n && (ug_sv_eq_nocase(ug_sv_from(d->sha256), pv) ||
-				             ug_sv_eq_nocase(ug_sv_from(d->server), pv)))
-					add(r, a, pi->type, pv, pi->source ? pi->source : "profile", d->prov);
-			}
-		}
-	}
-}
-
 static int ioc_cmp(const void *x, const void *y)
 {
 	const ug_ioc *a = x, *b = y;
@@ -126,7 +101,6 @@ int hu_iocs(hu_run *r)
 			if (!hr->evidence[k].baseline_hosts && hr->evidence[k].weight >= 1)
 				from_evidence(r, &a, &hr->evidence[k]);
 	}
-	known_iocs(r, &a);
 	if (a.n > 1)
 		qsort(a.v, a.n, sizeof(*a.v), ioc_cmp);
 	res->iocs = ug_arena_calloc(&r->arena, a.n + 1, sizeof(ug_ioc));

@@ -317,9 +317,10 @@ static void summary_head(ug_buf *b, const ug_hunt_result *r)
 			put_time(b, r->window_end);
 		else
 			ug_buf_puts(b, "(open)");
-		ug_buf_putc(b, '\n');
+		ug_buf_puts(b, r->window_inferred ? " (inferred from the data: none was given)\n" : "\n");
 	} else {
-		ug_buf_puts(b, "No suspected window given: every delivery is judged.\n");
+		ug_buf_puts(b, "No suspected window given and none stands out in the data: every delivery is "
+		               "judged, and only lineage evidence hosts without a delivery never show concludes.\n");
 	}
 	ug_buf_printf(b, "Behaviour is attributed to a delivery for %lld min after it.\n\n",
 	              (long long)(r->after / UG_NS_PER_MIN));
@@ -493,6 +494,7 @@ static void json_summary(ug_buf *b, const ug_hunt_result *r)
 	json_time(b, r->window_start);
 	ug_buf_puts(b, ",\"end\":");
 	json_time(b, r->window_end);
+	ug_buf_printf(b, ",\"inferred\":%s", r->window_inferred ? "true" : "false");
 	ug_buf_printf(b, "},\"after_seconds\":%lld,\"hosts\":%zu,\"verdicts\":{", (long long)(r->after / UG_NS_PER_SEC),
 	              r->nhosts);
 	for (int v = UG_VERDICT_COMPROMISED; v >= UG_VERDICT_NO_DELIVERY; v--)

@@ -88,6 +88,8 @@ typedef struct judge {
 	double max_w;        /* the heaviest single finding */
 	bool lineage_strong; /* one lineage-attributed finding that alone is near-conclusive */
 	bool beacon, silence, dest, persist;
+	double lineage_max;  /* the heaviest finding attributed by lineage */
+	bool heavy_lineage;  /* a lineage-attributed drop, persistence, HOSTS edit or module no host without a delivery shows */
 } judge;
 
 static void add_evidence(hu_run *r, ug_host_result *hr, const hu_obs *o, double w, judge *j,
@@ -117,6 +119,11 @@ static void add_evidence(hu_run *r, ug_host_result *hr, const hu_obs *o, double 
 	}
 	j->beacon |= (c == HU_BEACON || beacons_elsewhere(o)) && w >= STRONG;
 	j->silence |= c == HU_SILENCE;
+	if (o->lineage && w > j->lineage_max)
+		j->lineage_max = w;
+	j->heavy_lineage |= o->lineage && w >= STRONG && !o->feat->n_other &&
+	                    (c == HU_DROP || c == HU_TASK || c == HU_REGISTRY || c == HU_SERVICE || c == HU_WMI ||
+	                     c == HU_HOSTS_FILE || c == HU_MODULE);
 	j->dest |= c == HU_DEST && w >= 0.3;
 	j->persist |= (c == HU_TASK || c == HU_REGISTRY || c == HU_SERVICE || c == HU_WMI) && w >= 1;
 }
@@ -150,14 +157,20 @@ static void explain(hu_run *r, ug_host_result *hr, const judge *j, size_t nwin)
 		ug_buf_putc(&b, '.');
 		break;
 	}
+	if (r->window_inferred && hr->ndeliveries)
+		ug_buf_puts(&b, " (The window was inferred from the data: no --window was given.)");
 	hr->explanation = hu_strdup(r, ug_buf_sv(&b));
 	ug_buf_free(&b);
 }
 
-static ug_verdict decide(const ug_host_result *hr, const judge *j, size_t nwin)
+static ug_verdict decide(const hu_run *r, const ug_host_result *hr, const judge *j, size_t nwin)
 {
 	if (!nwin)
 		return UG_VERDICT_NO_DELIVERY;
+	/* no window, given or inferred: every delivery is judged, and only what
+	 * the updater's own lineage did that hosts without it never do concludes */
+	if (!r->window_given && !r->window_inferred && !j->heavy_lineage)
+		return j->score >= SUSPICIOUS_SCORE && j->lineage_max >= 1.5 ? UG_VERDICT_SUSPICIOUS : UG_VERDICT_CLEAN;
 	if (j->score >= COMPROMISED_SCORE && j->strong && (j->cats >= 2 || j->beacon))
 		return UG_VERDICT_COMPROMISED;
 	if (j->score >= 4.5 && j->lineage_strong)
@@ -195,7 +208,7 @@ static int judge_host(hu_run *r, hu_host *h, ug_host_result *hr, hu_obs *obs, si
 			add_evidence(r, hr, &obs[i], w, &j, &catmask);
 	}
 	hr->score = j.score;
-	hr->verdict = decide(hr, &j, nwin);
+	hr->verdict = decide(r, hr, &j, nwin);
 	explain(r, hr, &j, nwin);
 	return UG_OK;
 }

@@ -5,7 +5,8 @@
 # public facts (product name, updater image names, update host pattern, and
 # a rough window: truth's widened by an hour each side) — never a name the
 # simulator drew per seed — and score hosts.jsonl with hunt_score.py. Once
-# more with --profile escan. Also checks the output contract (files, CSV
+# more with --profile escan, and once per scenario (seed 13, HUNT_NOWIN_SEEDS)
+# WITHOUT --window: the window is inferred. Also checks the output contract (files, CSV
 # headers, summary) and the exit codes.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip "jq not installed"
@@ -67,6 +68,27 @@ for scenario in none escan gup 3cx shadowhammer; do
 	done
 done
 
+# --- no --window: the window is inferred from the data (docs/hunt.md) ---
+for scenario in none escan gup 3cx shadowhammer; do
+	for seed in ${HUNT_NOWIN_SEEDS:-13}; do
+		d="$TMP/nowin-$scenario-$seed"
+		mkdir -p "$d"
+		if ! "$UG" -q simulate -n 120 -d 2 --seed "$seed" --scenario "$scenario" --decoys 1 \
+			-o "$d/logs" >/dev/null 2>"$d/sim.err"; then
+			fail "simulate $scenario seed $seed"; continue
+		fi
+		key=$(jq -r '.product.key // "escan"' "$d/logs/truth.json")
+		flags=$(flags_for "$key") || { fail "$scenario: no public facts for product '$key'"; continue; }
+		set -f
+		# shellcheck disable=SC2086 # flags are words; globs stay quoted by set -f
+		hunt_and_score "$d" "$scenario seed $seed without --window" $flags
+		set +f
+		if [ "$scenario" != none ] && [ -f "$d/summary.txt" ]; then
+			expect_grep 'inferred from the data' "$d/summary.txt" "$scenario seed $seed: the summary says the window was inferred"
+		fi
+	done
+done
+
 # --- the shipped profile alone (looked up by name from the source tree) ---
 d="$TMP/escan-$(echo "$SEEDS" | cut -d' ' -f1)"
 if [ -f "$d/logs/truth.json" ]; then
@@ -109,4 +131,65 @@ expect_grep 'bad.yml:3:' "$TMP/err" "broken profile names file:line"
 mkdir -p "$TMP/empty"
 expect_rc 0 "a hunt over logs without the product still runs (exit 0)" -- \
 	"$UG" -q hunt --updater nothing.exe --out "$TMP/empty-report" "$TMP/empty"
+# --- --iocs: the truth's indicators (what a vendor advisory publishes) swept
+# over every log, as CSV and as a STIX 2.1 bundle: every compromised host with
+# endpoint logs shows known-ioc evidence, no host outside affected_hosts does ---
+d="$TMP/iocs"
+mkdir -p "$d"
+if "$UG" -q simulate -n 60 -d 2 --seed 21 --scenario escan --decoys 1 -o "$d/logs" >/dev/null 2>"$d/sim.err"; then
+	t="$d/logs/truth.json"
+	# type in truth.json's iocs -> the IOC list's type and the STIX object path
+	map='{"sha256":["sha256","file:hashes.'"'"'SHA-256'"'"'"],"md5":["md5","file:hashes.MD5"],
+		"file_names":["file-name","file:name"],"file_paths":["file-path",null],
+		"task_names":["task-name",null],"registry":["registry","windows-registry-key:key"],
+		"services":["service-name",null],"domains":["domain","domain-name:value"],
+		"ips":["ipv4","ipv4-addr:value"],"urls":["url","url:value"]}'
+	{ echo "type,value,context"
+	  jq -r --argjson m "$map" '.iocs | to_entries[] | select($m[.key]) | .key as $k | .value[]
+		| [$m[$k][0], ., "vendor advisory"] | @csv' "$t"; } >"$d/iocs.csv"
+	jq --argjson m "$map" '{type: "bundle", id: "bundle--00000000-0000-4000-8000-000000000001",
+		objects: [.iocs | to_entries[] | select($m[.key][1]) | .key as $k | .value[]
+		| {type: "indicator", spec_version: "2.1", pattern_type: "stix", name: "vendor advisory",
+		   pattern: "[\($m[$k][1]) = '"'"'\(gsub("\\\\"; "\\\\") | gsub("'"'"'"; "\\'"'"'"))'"'"']"}]}' \
+		"$t" >"$d/iocs.stix.json"
+	jq -r '.compromised_hosts[] | if type == "object" then .host else . end' "$t" | sort >"$d/compromised"
+	jq -r '.affected_hosts[] | select(.endpoint_logs) | .host' "$t" | sort >"$d/endpoint"
+	jq -r '.affected_hosts[].host' "$t" | sort >"$d/affected"
+	comm -12 "$d/compromised" "$d/endpoint" >"$d/want"
+	for f in iocs.csv iocs.stix.json; do
+		rm -rf "$d/report"
+		set -f
+		# shellcheck disable=SC2046 # flags are words
+		if "$UG" -q hunt $(flags_for escan) --iocs "$d/$f" --out "$d/report" "$d/logs" >"$d/summary.txt" 2>"$d/hunt.err"; then
+			set +f
+			jq -r 'select(any(.evidence[]; .kind == "known-ioc")) | .host' "$d/report/hosts.jsonl" | sort >"$d/hit"
+			missing=$(comm -23 "$d/want" "$d/hit" | tr '\n' ' ')
+			outside=$(comm -13 "$d/affected" "$d/hit" | tr '\n' ' ')
+			[ -s "$d/want" ] && [ -z "$missing" ] && pass "--iocs $f: all $(wc -l <"$d/want") compromised hosts with endpoint logs have known-ioc evidence" \
+				|| fail "--iocs $f: compromised hosts without known-ioc evidence: ${missing:-none wanted}"
+			[ -z "$outside" ] && pass "--iocs $f: no host outside affected_hosts is hit" \
+				|| fail "--iocs $f: hosts outside affected_hosts hit: $outside"
+			n=$(jq -c '.evidence[] | select(.kind == "known-ioc") | select(((.source | test("^.+:[0-9]+$")) and (.technique | test("^T[0-9]{4}"))
+				and (.summary | test("listed in .*iocs"))) | not)' \
+				"$d/report/hosts.jsonl" | wc -l)
+			[ "$n" = 0 ] && pass "--iocs $f: every hit has a technique, file:line and names its list entry" \
+				|| fail "--iocs $f: $n known-ioc hits without technique/provenance/list entry"
+			n=$(jq -c 'select(any(.evidence[]; .kind == "known-ioc")) | select(.verdict == "clean-delivery" or .verdict == "no-delivery")' \
+				"$d/report/hosts.jsonl" | wc -l)
+			[ "$n" = 0 ] && pass "--iocs $f: hosts hit are at least suspicious" || fail "--iocs $f: $n hosts hit judged clean"
+			expect_grep 'known indicator' "$d/report/iocs.csv" "--iocs $f: the indicators that hit are in iocs.csv"
+		else
+			set +f
+			fail "--iocs $f: hunt failed"; sed 's/^/  | /' "$d/hunt.err" | head -5 >&2
+		fi
+	done
+	printf 'type,value\nsha256,not-a-hash\n' >"$d/bad.csv"
+	set -f
+	# shellcheck disable=SC2046
+	expect_rc 2 "a bad IOC file is a usage error" -- "$UG" -q hunt $(flags_for escan) --iocs "$d/bad.csv" --out "$d/r2" "$d/logs"
+	set +f
+	expect_grep 'bad.csv:2: not a SHA-256' "$TMP/err" "a bad IOC file names file:line and the reason"
+else
+	fail "simulate escan for --iocs"
+fi
 finish
