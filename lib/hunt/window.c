@@ -143,7 +143,7 @@ bool hu_window_infer(hu_run *r)
 	unsigned *dcats = calloc(r->ndv + 1, sizeof(*dcats));
 	cand *cv = calloc(r->ndv + 1, sizeof(*cv));
 	uint8_t *fsig = calloc(r->nfeat + 1, 1);      /* 1 rare and bounded, 2 the cluster's signature */
-	hu_deliv **member = calloc(r->nhosts + 1, sizeof(*member));
+	hu_deliv **member = calloc(r->nhosts + 1, sizeof(hu_deliv *)); /* one delivery per host */
 	bool found = false;
 	if (!sp || !dcats || !cv || !fsig || !member)
 		goto out;
