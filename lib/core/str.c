@@ -174,6 +174,16 @@ bool ug_sv_to_i64(ug_sv s, int64_t *out)
 	return true;
 }
 
+bool ug_sv_is_digits(ug_sv s)
+{
+	if (s.n == 0)
+		return false;
+	for (size_t i = 0; i < s.n; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return false;
+	return true;
+}
+
 bool ug_sv_hex_to_u64(ug_sv s, uint64_t *out)
 {
 	if (s.n >= 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X'))

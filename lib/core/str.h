@@ -41,6 +41,8 @@ ug_sv ug_path_basename(ug_sv path);
  * no spaces, overflow rejected. Return false on any error. */
 bool ug_sv_to_u64(ug_sv s, uint64_t *out);
 bool ug_sv_to_i64(ug_sv s, int64_t *out);
+/* Non-empty and only ASCII digits. */
+bool ug_sv_is_digits(ug_sv s);
 /* "0x1F" or "1F" hex. */
 bool ug_sv_hex_to_u64(ug_sv s, uint64_t *out);
 

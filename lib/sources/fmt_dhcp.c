@@ -120,16 +120,6 @@ static int win_begin(ug_sv head, const ug_input_opts *opts, void **state, ug_err
 	return UG_OK;
 }
 
-static bool is_digits(ug_sv s)
-{
-	if (s.n == 0)
-		return false;
-	for (size_t i = 0; i < s.n; i++)
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return false;
-	return true;
-}
-
 /* IDs that mean "this IP is now this host's": new lease, renewal, BOOTP. */
 static bool is_lease_id(ug_sv id)
 {
@@ -174,7 +164,7 @@ static void win_parse(ug_rec *r, ug_sv line)
 	ug_sv c[3] = {UG_SV_NULL, UG_SV_NULL, UG_SV_NULL};
 	const char *why = win_fields(r, st, line, c);
 	const ug_tz *tz = r->opts ? r->opts->input_tz : NULL;
-	if (!why && !is_digits(c[0]))
+	if (!why && !ug_sv_is_digits(c[0]))
 		why = "dhcp: event ID is not a number";
 	if (!why && ug_time_parse_us_date_time(c[1], c[2], tz, &r->ev->ts) != UG_OK)
 		why = "dhcp: bad date or time";

@@ -31,16 +31,6 @@ static ug_sv next_token(ug_sv *rest)
 	return tok;
 }
 
-static bool is_digits(ug_sv s)
-{
-	if (s.n == 0)
-		return false;
-	for (size_t i = 0; i < s.n; i++)
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return false;
-	return true;
-}
-
 static bool is_dash(ug_sv s)
 {
 	return s.n == 1 && s.p[0] == '-';
@@ -101,10 +91,10 @@ static bool squid_check(ug_sv line)
 		return false;
 	ug_sv ts = sl.col[0];
 	size_t dot = ug_sv_find_char(ts, '.');
-	return dot != SIZE_MAX && is_digits(ug_sv_sub(ts, 0, dot)) &&
-	       is_digits(ug_sv_sub(ts, dot + 1, ts.n)) &&
+	return dot != SIZE_MAX && ug_sv_is_digits(ug_sv_sub(ts, 0, dot)) &&
+	       ug_sv_is_digits(ug_sv_sub(ts, dot + 1, ts.n)) &&
 	       ug_sv_find_char(sl.col[3], '/') != SIZE_MAX && sl.col[3].p[0] >= 'A' &&
-	       sl.col[3].p[0] <= 'Z' && is_digits(sl.col[4]);
+	       sl.col[3].p[0] <= 'Z' && ug_sv_is_digits(sl.col[4]);
 }
 
 static int squid_detect(ug_sv head, const char *path)
@@ -117,7 +107,7 @@ static bool is_elapsed(ug_sv s)
 {
 	if (s.n && s.p[0] == '-')
 		s = ug_sv_sub(s, 1, s.n);
-	return is_digits(s);
+	return ug_sv_is_digits(s);
 }
 
 /* Hierarchy codes whose peer is the origin server itself (not a parent proxy). */
@@ -186,7 +176,7 @@ static void squid_parse(ug_rec *r, ug_sv line)
 	}
 	ug_sv status = sl.col[3];
 	ug_sv action = ug_sv_split_next(&status, '/');
-	if (!is_elapsed(sl.col[1]) || !is_digits(status) || !is_digits(sl.col[4])) {
+	if (!is_elapsed(sl.col[1]) || !ug_sv_is_digits(status) || !ug_sv_is_digits(sl.col[4])) {
 		ug_rec_skip(r, "squid: bad elapsed, status or size column", line);
 		return;
 	}
@@ -271,7 +261,7 @@ static const char *clf_split(ug_sv line, clf_line *cl)
 		return "apache: no quoted request";
 	cl->status = next_token(&rest);
 	cl->bytes = next_token(&rest);
-	if (!is_digits(cl->status) || !(is_digits(cl->bytes) || is_dash(cl->bytes)))
+	if (!ug_sv_is_digits(cl->status) || !(ug_sv_is_digits(cl->bytes) || is_dash(cl->bytes)))
 		return "apache: bad status or size";
 	ug_sv save = rest;
 	if (take_quoted(&rest, &cl->referer, &cl->esc_referer) &&

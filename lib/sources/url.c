@@ -16,16 +16,6 @@ static ug_sv default_port(ug_sv scheme)
 	return UG_SV_NULL;
 }
 
-static bool all_digits(ug_sv s)
-{
-	if (s.n == 0)
-		return false;
-	for (size_t i = 0; i < s.n; i++)
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return false;
-	return true;
-}
-
 /* "user:pw@host:port", "[::1]:8080", "host" -> host and port. */
 static void split_authority(ug_sv a, ug_url *u)
 {
@@ -38,7 +28,7 @@ static void split_authority(ug_sv a, ug_url *u)
 			u->host = ug_sv_sub(a, 1, close - 1);
 			ug_sv rest = ug_sv_sub(a, close + 1, a.n);
 			if (rest.n > 1 && rest.p[0] == ':' &&
-			    all_digits(ug_sv_sub(rest, 1, rest.n)))
+			    ug_sv_is_digits(ug_sv_sub(rest, 1, rest.n)))
 				u->port = ug_sv_sub(rest, 1, rest.n);
 			return;
 		}
@@ -46,7 +36,7 @@ static void split_authority(ug_sv a, ug_url *u)
 	size_t colon = ug_sv_rfind_char(a, ':');
 	/* one colon followed by digits is a port; more colons is a bare IPv6 */
 	if (colon != SIZE_MAX && ug_sv_find_char(a, ':') == colon &&
-	    all_digits(ug_sv_sub(a, colon + 1, a.n))) {
+	    ug_sv_is_digits(ug_sv_sub(a, colon + 1, a.n))) {
 		u->host = ug_sv_sub(a, 0, colon);
 		u->port = ug_sv_sub(a, colon + 1, a.n);
 	} else {
