@@ -138,23 +138,11 @@ static void ecs_emit(sim_writer *w, sim_run *r, const sim_ev *e)
 	sim_out_flush_if(&s->out);
 }
 
-static int ecs_close(sim_writer *w, sim_run *r)
-{
-	ecs_state *s = w->state;
-	if (!s)
-		return UG_OK;
-	int rc = sim_out_close(&s->out, r->err);
-	w->bytes = s->out.bytes;
-	free(s);
-	w->state = NULL;
-	return rc;
-}
-
 void sim_writer_ecs(sim_writer *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->fmt = UG_SIM_FMT_ECS;
 	w->open = ecs_open;
 	w->emit = ecs_emit;
-	w->close = ecs_close;
+	w->close = sim_writer_close_single;
 }

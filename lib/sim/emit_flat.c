@@ -101,23 +101,11 @@ static void flat_emit(sim_writer *w, sim_run *r, const sim_ev *e)
 	sim_out_flush_if(&s->out);
 }
 
-static int flat_close(sim_writer *w, sim_run *r)
-{
-	flat_state *s = w->state;
-	if (!s)
-		return UG_OK;
-	int rc = sim_out_close(&s->out, r->err);
-	w->bytes = s->out.bytes;
-	free(s);
-	w->state = NULL;
-	return rc;
-}
-
 void sim_writer_flat(sim_writer *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->fmt = UG_SIM_FMT_FLAT;
 	w->open = flat_open;
 	w->emit = flat_emit;
-	w->close = flat_close;
+	w->close = sim_writer_close_single;
 }

@@ -69,23 +69,11 @@ static void squid_emit(sim_writer *w, sim_run *r, const sim_ev *e)
 	sim_out_flush_if(&s->out);
 }
 
-static int squid_close(sim_writer *w, sim_run *r)
-{
-	squid_state *s = w->state;
-	if (!s)
-		return UG_OK;
-	int rc = sim_out_close(&s->out, r->err);
-	w->bytes = s->out.bytes;
-	free(s);
-	w->state = NULL;
-	return rc;
-}
-
 void sim_writer_squid(sim_writer *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->fmt = UG_SIM_FMT_SQUID;
 	w->open = squid_open;
 	w->emit = squid_emit;
-	w->close = squid_close;
+	w->close = sim_writer_close_single;
 }

@@ -196,6 +196,18 @@ int sim_out_close(sim_out *o, ug_error *err)
 	return rc;
 }
 
+int sim_writer_close_single(sim_writer *w, sim_run *r)
+{
+	sim_out *out = w->state; /* invariant: the state's first member is its sim_out */
+	if (!out)
+		return UG_OK;
+	int rc = sim_out_close(out, r->err);
+	w->bytes = out->bytes;
+	free(w->state);
+	w->state = NULL;
+	return rc;
+}
+
 /* ---- slices ---- */
 
 static int key_cmp(const void *a, const void *b)

@@ -516,6 +516,9 @@ ug_time sim_win_created(const sim_ev *e);
 int sim_out_open(sim_out *o, const char *dir, const char *name, ug_error *err);
 void sim_out_flush_if(sim_out *o); /* writes when the buffer is large */
 int sim_out_close(sim_out *o, ug_error *err);
+/* Close a one-file writer whose state (malloc'd) starts with its sim_out:
+ * flush and close the file, record the bytes, free the state. */
+int sim_writer_close_single(struct sim_writer *w, struct sim_run *r);
 int sim_mkdirs(const char *path, ug_error *err);
 
 void sim_writer_ecs(sim_writer *w);
