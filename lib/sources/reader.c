@@ -269,7 +269,9 @@ static void retire_oldest(ug_input *in)
 	in->count--;
 }
 
-static void dispatch(ug_input *in, member *m, const ug_frame *fr, ug_sv data, char *owned,
+/* Submit buf[0..n) (malloc'd, whole records; the block frees it once
+ * delivered) for parsing. */
+static void dispatch(ug_input *in, member *m, const ug_frame *fr, char *buf, size_t n,
                      uint64_t offset)
 {
 	if (in->count == in->window)
@@ -278,15 +280,15 @@ static void dispatch(ug_input *in, member *m, const ug_frame *fr, ug_sv data, ch
 	in->count++;
 	ug_batch_reset(&b->batch);
 	b->frame = *fr;
-	b->data = data;
-	b->owned = owned;
+	b->data = ug_sv_make(buf, n);
+	b->owned = buf;
 	b->offset = offset;
 	b->m = m;
 	b->done = false;
 	b->in = in;
 	m->refs++;
 	ug_pool_submit(in->pool, parse_task, b);
-	ug_progress_add(&in->progress, data.n);
+	ug_progress_add(&in->progress, n);
 }
 
 static void drain(ug_input *in)
@@ -497,7 +499,7 @@ static void produce(ug_input *in, ug_source *src, ug_stream *stream)
 		want = bs;
 		src->bytes += cut;
 		char *owned = split_buffer(&buf, cut, bs);
-		dispatch(in, m, &fr, ug_sv_make(owned, cut), owned, offset);
+		dispatch(in, m, &fr, owned, cut, offset);
 		offset += cut;
 		if (buf.len && !rebegin_if_needed(in, m, &fr, ug_buf_sv(&buf), offset))
 			break;
