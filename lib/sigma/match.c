@@ -16,6 +16,25 @@
 
 /* ---- fields ---- */
 
+/* The last dotted component of an event's field name, spaces dropped, equals
+ * the Sigma name (ASCII case-insensitive). Only names with a space qualify. */
+static bool eq_without_spaces(ug_sv evname, ug_sv name)
+{
+	size_t dot = ug_sv_rfind_char(evname, '.');
+	ug_sv last = dot == SIZE_MAX ? evname : ug_sv_make(evname.p + dot + 1, evname.n - dot - 1);
+	if (ug_sv_find_char(last, ' ') == SIZE_MAX)
+		return false;
+	size_t j = 0;
+	for (size_t i = 0; i < last.n; i++) {
+		if (last.p[i] == ' ')
+			continue;
+		if (j >= name.n || ug_ascii_lower(last.p[i]) != ug_ascii_lower(name.p[j]))
+			return false;
+		j++;
+	}
+	return j == name.n;
+}
+
 static const ug_field *find_field(const ug_event *ev, ug_sv name, uint16_t canon)
 {
 	if (canon != UG_F_NONE && ev->canon_idx[canon])
@@ -31,6 +50,9 @@ static const ug_field *find_field(const ug_event *ev, ug_sv name, uint16_t canon
 		if (n.n > name.n && n.p[n.n - name.n - 1] == '.' && ug_sv_ends_with(n, name))
 			return &ev->fields[i];
 	}
+	for (uint32_t i = 0; i < ev->nfields; i++) /* "Threat Name" is ThreatName (spec: spaces stripped) */
+		if (eq_without_spaces(ev->fields[i].name, name))
+			return &ev->fields[i];
 	return NULL;
 }
 
