@@ -16,6 +16,7 @@
  * untouched: sg_rule_eval decides.
  */
 #include <hs.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,12 @@ typedef struct bucket {
 	lits *lsets;
 	size_t nl, lcap;
 	hs_database_t *db;
+	/* which event fields the bucket's rules can read (the text scanned is
+	 * only their values): canonical ids, last name components, or all */
+	bool all_fields;
+	uint8_t canon_used[UG_F__COUNT];
+	ug_map names;
+	bool names_init;
 	uint32_t *lit_off;     /* CSR: literal id -> rules [lit_off[i], lit_off[i+1]) */
 	uint32_t *lit_rules;
 } bucket;
@@ -261,6 +268,45 @@ static int bucket_add(bucket *b, uint32_t rule, const lits *l)
 	return UG_OK;
 }
 
+static ug_sv last_component(ug_sv name)
+{
+	size_t dot = ug_sv_rfind_char(name, '.');
+	return dot == SIZE_MAX ? name : ug_sv_make(name.p + dot + 1, name.n - dot - 1);
+}
+
+static int note_name(bucket *b, ug_sv name)
+{
+	ug_field_id id = ug_field_lookup(name);
+	if (id != UG_F_NONE)
+		b->canon_used[id] = 1;
+	if (!b->names_init) {
+		ug_map_init(&b->names, true);
+		b->names_init = true;
+	}
+	return ug_map_put(&b->names, last_component(name), (void *)1);
+}
+
+/* The fields rule r reads on events of source src (renamed names too). */
+static int note_fields(bucket *b, const sg_rule *r, const sg_src *src)
+{
+	for (uint32_t i = 0; i < r->nsels; i++)
+		for (uint32_t m = 0; m < r->sels[i].n; m++)
+			for (uint32_t k = 0; k < r->sels[i].maps[m].n; k++) {
+				const sg_item *it = &r->sels[i].maps[m].items[k];
+				if (!it->field.n) {
+					b->all_fields = true;
+					continue;
+				}
+				int rc = note_name(b, it->field);
+				for (uint32_t x = 0; rc == UG_OK && x < src->nrenames; x++)
+					if (ug_sv_eq(src->renames[x].from, it->field))
+						rc = note_name(b, src->renames[x].to);
+				if (rc != UG_OK)
+					return rc;
+			}
+	return UG_OK;
+}
+
 static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const lits *l)
 {
 	ug_buf k = UG_BUF_INIT;
@@ -271,6 +317,8 @@ static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const li
 			key_of(&k, UG_SV("*"), -1, s->kind);
 			bucket *b = bucket_for(pf, ug_buf_sv(&k));
 			rc = b ? bucket_add(b, idx, l) : UG_ERR_NOMEM;
+			if (rc == UG_OK && !l->none)
+				rc = note_fields(b, r, s);
 			continue;
 		}
 		for (uint32_t c = 0; c < s->nchannels && rc == UG_OK; c++) {
@@ -278,6 +326,8 @@ static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const li
 				key_of(&k, s->channels[c], s->neids ? (int64_t)s->eids[e] : -1, -1);
 				bucket *b = bucket_for(pf, ug_buf_sv(&k));
 				rc = b ? bucket_add(b, idx, l) : UG_ERR_NOMEM;
+				if (rc == UG_OK && !l->none)
+					rc = note_fields(b, r, s);
 			}
 		}
 	}
@@ -382,6 +432,14 @@ int sg_prefilter_build(ug_sigma *s, ug_error *err)
 	}
 	for (size_t i = 0; i < pf->nb && rc == UG_OK; i++)
 		rc = bucket_compile(&pf->b[i], err);
+	if (getenv("UG_SIGMA_DEBUG")) {
+		size_t it = 0;
+		ug_map_entry *e;
+		while ((e = ug_map_next(&pf->keys, &it))) {
+			bucket *b = &pf->b[(uintptr_t)e->value - 1];
+			fprintf(stderr, "bucket %.*s: %zu always, %zu gated\n", UG_SV_ARG(e->key), b->nalways, b->nl);
+		}
+	}
 	if (rc == UG_ERR_NOMEM)
 		ug_error_set(err, rc, "out of memory");
 	return rc;
@@ -399,6 +457,8 @@ void sg_prefilter_free(sg_prefilter *pf)
 			lits_free(&b->lsets[j]);
 		free(b->lsets);
 		hs_free_database(b->db);
+		if (b->names_init)
+			ug_map_free(&b->names);
 		free(b->lit_off);
 		free(b->lit_rules);
 	}
@@ -447,25 +507,37 @@ static int on_literal(unsigned id, unsigned long long from, unsigned long long t
 	return 0;
 }
 
-static void event_text(ug_sigma_scratch *sc, const ug_event *ev)
+/* Could a rule of b read this field? (A superset of sg_field_get's
+ * resolution: canonical id, or the last name component, case-insensitive;
+ * names with spaces are kept since they match with spaces stripped.) */
+static bool field_wanted(const bucket *b, const ug_field *f)
+{
+	if (b->all_fields || (f->canon != UG_F_NONE && b->canon_used[f->canon]))
+		return true;
+	if (!b->names_init)
+		return false;
+	ug_sv last = last_component(f->name);
+	return ug_map_get(&b->names, last) != NULL || ug_sv_find_char(last, ' ') != SIZE_MAX;
+}
+
+static void event_text(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
 {
 	ug_buf_clear(&sc->text);
 	for (uint32_t i = 0; i < ev->nfields; i++) {
+		if (!field_wanted(b, &ev->fields[i]))
+			continue;
 		ug_buf_append_sv(&sc->text, ev->fields[i].value);
 		ug_buf_putc(&sc->text, '\n');
 	}
 }
 
-static void use_bucket(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev, bool *have_text)
+static void use_bucket(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
 {
 	for (size_t i = 0; i < b->nalways; i++)
 		add_cand(sc, b->always[i]);
 	if (!b->db)
 		return;
-	if (!*have_text) {
-		event_text(sc, ev);
-		*have_text = true;
-	}
+	event_text(sc, b, ev);
 	scan_ctx c = {sc, b};
 	hs_scan(b->db, sc->text.p ? sc->text.p : "", (unsigned)sc->text.len, 0, sc->hs, on_literal, &c);
 }
@@ -486,7 +558,6 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
 		sc->cur = 1;
 	}
 	ug_buf *k = &sc->key;
-	bool have_text = false;
 	for (int pass = 0; pass < 4; pass++) {
 		if (pass < 2 && !ev->channel.n)
 			continue;
@@ -500,7 +571,7 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
 			key_of(k, UG_SV("*"), -1, -1);
 		const void *bi = ug_map_get(&pf->keys, ug_buf_sv(k));
 		if (bi)
-			use_bucket(sc, &pf->b[(uintptr_t)bi - 1], ev, &have_text);
+			use_bucket(sc, &pf->b[(uintptr_t)bi - 1], ev);
 	}
 	if (sc->ncand > 1)
 		qsort(sc->cand, sc->ncand, sizeof(uint32_t), cmp_u32);
