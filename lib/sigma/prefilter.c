@@ -44,6 +44,7 @@ typedef struct bucket {
 	uint8_t canon_used[UG_F__COUNT];
 	ug_map names;
 	bool names_init;
+	uint64_t name_shape[256]; /* bit (len & 63) of [lower first char]: a name of that shape is in names */
 	uint32_t *lit_off;     /* CSR: literal id -> rules [lit_off[i], lit_off[i+1]) */
 	uint32_t *lit_rules;
 } bucket;
@@ -222,17 +223,27 @@ static bucket *bucket_for(sg_prefilter *pf, ug_sv key)
 
 static void key_of(ug_buf *k, ug_sv channel, int64_t eid, int kind)
 {
+	char num[24];
+	size_t n = 0;
 	ug_buf_clear(k);
+	ug_buf_reserve(k, channel.n + 24);
 	if (kind >= 0) {
-		ug_buf_printf(k, "k:%d", kind);
+		ug_buf_puts(k, "k:");
+		eid = kind;
+	} else {
+		for (size_t i = 0; i < channel.n; i++)
+			ug_buf_putc(k, ug_ascii_lower(channel.p[i]));
+		ug_buf_putc(k, '\x1f');
+	}
+	if (eid < 0) {
+		ug_buf_putc(k, '*');
 		return;
 	}
-	for (size_t i = 0; i < channel.n; i++)
-		ug_buf_putc(k, ug_ascii_lower(channel.p[i]));
-	if (eid >= 0)
-		ug_buf_printf(k, "\x1f%lld", (long long)eid);
-	else
-		ug_buf_puts(k, "\x1f*");
+	do /* digits by hand: this runs for every event */
+		num[n++] = (char)('0' + eid % 10);
+	while ((eid /= 10) > 0);
+	while (n)
+		ug_buf_putc(k, num[--n]);
 }
 
 static int bucket_add(bucket *b, uint32_t rule, const lits *l)
@@ -283,7 +294,10 @@ static int note_name(bucket *b, ug_sv name)
 		ug_map_init(&b->names, true);
 		b->names_init = true;
 	}
-	return ug_map_put(&b->names, last_component(name), (void *)1);
+	ug_sv last = last_component(name);
+	if (last.n)
+		b->name_shape[(unsigned char)ug_ascii_lower(last.p[0])] |= (uint64_t)1 << (last.n & 63);
+	return ug_map_put(&b->names, last, (void *)1);
 }
 
 /* The fields rule r reads on events of source src (renamed names too). */
@@ -517,6 +531,8 @@ static bool field_wanted(const bucket *b, const ug_field *f)
 	if (!b->names_init)
 		return false;
 	ug_sv last = last_component(f->name);
+	if (last.n && !(b->name_shape[(unsigned char)ug_ascii_lower(last.p[0])] >> (last.n & 63) & 1))
+		return ug_sv_find_char(last, ' ') != SIZE_MAX; /* no name of this shape: skip the hash */
 	return ug_map_get(&b->names, last) != NULL || ug_sv_find_char(last, ' ') != SIZE_MAX;
 }
 
