@@ -10,8 +10,8 @@
 set -u
 build=$1
 ug="$build/updguard"
-data=${UG_SHARED_DATA:-$(dirname "$0")/../../shared/data}/sigma
-[ -d "$data/rules" ] || { echo "  skipped: no Sigma rules under $data"; exit 0; }
+data=$(cd "${UG_SHARED_DATA:-$(dirname "$0")/../../shared/data}/sigma" 2>/dev/null && pwd -P)
+[ -n "$data" ] && [ -d "$data/rules" ] || { echo "  skipped: no Sigma rules (set UG_SHARED_DATA)"; exit 0; }
 hosts=${SIGMA_BENCH_HOSTS:-2000}
 days=${SIGMA_BENCH_DAYS:-12}
 dir=${BENCH_DIR:-/tmp/updguard-bench}/sigma
@@ -49,6 +49,7 @@ for n in 100 1000 all; do
 	run "$label" "$ug" sigma -j2 --count --rules "$dir/rules_$n" "$file"
 	eval "t_$n=\$(cat \"\$dir/last\")"
 	grep -m1 'loaded' "$dir/err.txt" | sed 's/^/    /'
+	grep -q ', 0 loaded' "$dir/err.txt" && { echo "  no rule loaded: benchmark invalid"; exit 1; }
 	tail -1 "$dir/out.txt" | sed 's/^ */    detections: /'
 done
 per() { echo "($1 - $base) * 1000000000 / $events" | bc -l; }

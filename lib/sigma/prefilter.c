@@ -564,15 +564,10 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *ev,
-                               const uint32_t **rules)
+/* The buckets that apply to ev: its channel and EventID, its channel, its
+ * kind, and the one for rules of any source. */
+static void find_buckets(const sg_prefilter *pf, ug_sigma_scratch *sc, const ug_event *ev, struct sg_bcache *c)
 {
-	const sg_prefilter *pf = s->pf;
-	sc->ncand = 0;
-	if (++sc->cur == 0) { /* stamp wrap-around: forget all stamps */
-		memset(sc->stamp, 0, pf->nrules * sizeof(uint32_t));
-		sc->cur = 1;
-	}
 	ug_buf *k = &sc->key;
 	for (int pass = 0; pass < 4; pass++) {
 		if (pass < 2 && !ev->channel.n)
@@ -587,8 +582,44 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
 			key_of(k, UG_SV("*"), -1, -1);
 		const void *bi = ug_map_get(&pf->keys, ug_buf_sv(k));
 		if (bi)
-			use_bucket(sc, &pf->b[(uintptr_t)bi - 1], ev);
+			c->b[c->nb++] = (int32_t)((uintptr_t)bi - 1);
 	}
+}
+
+size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *ev,
+                               const uint32_t **rules)
+{
+	const sg_prefilter *pf = s->pf;
+	sc->ncand = 0;
+	if (++sc->cur == 0) { /* stamp wrap-around: forget all stamps */
+		memset(sc->stamp, 0, pf->nrules * sizeof(uint32_t));
+		sc->cur = 1;
+	}
+	struct sg_bcache *c = NULL;
+	bool cacheable = ev->channel.n <= sizeof(c->ch);
+	for (size_t i = 0; cacheable && i < UG_ARRAY_LEN(sc->bcache); i++) {
+		struct sg_bcache *e = &sc->bcache[i];
+		if (e->used && e->n == ev->channel.n && e->eid == ev->event_id && e->kind == (int)ev->kind &&
+		    memcmp(e->ch, ev->channel.p, e->n) == 0) {
+			c = e;
+			break;
+		}
+	}
+	if (!c) {
+		c = &sc->bcache[sc->bnext++ % UG_ARRAY_LEN(sc->bcache)];
+		c->used = false;
+		c->nb = 0;
+		find_buckets(pf, sc, ev, c);
+		if (cacheable) {
+			memcpy(c->ch, ev->channel.p, ev->channel.n);
+			c->n = (uint8_t)ev->channel.n;
+			c->eid = ev->event_id;
+			c->kind = (int)ev->kind;
+			c->used = true;
+		}
+	}
+	for (uint8_t i = 0; i < c->nb; i++)
+		use_bucket(sc, &pf->b[c->b[i]], ev);
 	if (sc->ncand > 1)
 		qsort(sc->cand, sc->ncand, sizeof(uint32_t), cmp_u32);
 	*rules = sc->cand;

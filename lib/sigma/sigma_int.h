@@ -275,6 +275,15 @@ struct ug_sigma_scratch {
 	size_t lit_cap;
 	ug_buf text;             /* the event's values, scanned by Vectorscan */
 	ug_buf key;              /* bucket key being looked up */
+	struct sg_bcache {       /* recent (channel, EventID, kind) -> buckets: events come in runs */
+		char ch[64];
+		uint8_t n, nb;
+		bool used;
+		uint32_t eid;
+		int kind;
+		int32_t b[4];
+	} bcache[8];
+	unsigned bnext;
 };
 
 #endif
