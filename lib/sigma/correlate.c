@@ -55,8 +55,10 @@ void sg_corr_state_free(sg_corr_state *cs)
 	size_t it = 0;
 	ug_map_entry *e;
 	while ((e = ug_map_next(&cs->groups, &it)))
-		if (e->value)
+		if (e->value) {
 			free(((gstate *)e->value)->v);
+			free(e->value);
+		}
 	ug_map_free(&cs->groups);
 	ug_arena_free(&cs->arena);
 	free(cs->recs);
