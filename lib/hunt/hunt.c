@@ -1,4 +1,6 @@
-/* hunt.c — the hunt driver: options -> profile, two passes over the logs,
+/* hunt.c — the hunt driver: options -> profile, two passes over the logs
+ * (the known-indicator sweep rides along the second; the second is read again
+ * only when the window is inferred),
  * then baseline, verdicts and IOCs into one ug_hunt_result that owns its
  * memory. The analysis itself lives in the other files of this folder
  * (deliveries, behaviour, baseline, verdict, iocs); this file only wires them
@@ -304,17 +306,36 @@ static void take_sources(hu_run *r, ug_input *in)
 	ug_buf_free(&b);
 }
 
+/* Pass 2, feeding the known-indicator sweep too the first time. */
+static int pass2_event(const ug_event *ev, void *user)
+{
+	hu_run *r = user;
+	if (r->sweeping && hu_sweep_event(r, ev))
+		return 1;
+	return hu_pass2_event(ev, user);
+}
+
+static int behaviour_pass(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
+{
+	r->sweeping = r->sweep != NULL;
+	int rc = read_pass(r, paths, npaths, pass2_event, NULL, err);
+	r->sweeping = false; /* swept once: a later pass only judges again */
+	return rc;
+}
+
 static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 {
 	ug_input *in1 = NULL;
-	int rc = read_pass(r, paths, npaths, hu_pass1_event, &in1, err);
+	int rc = hu_sweep_begin(r, err);
+	if (rc == UG_OK)
+		rc = read_pass(r, paths, npaths, hu_pass1_event, &in1, err);
 	if (rc != UG_OK)
 		return rc;
 	take_sources(r, in1);
 	ug_input_free(in1);
 	rc = hu_deliveries_finish(r);
 	if (rc == UG_OK)
-		rc = read_pass(r, paths, npaths, hu_pass2_event, NULL, err);
+		rc = behaviour_pass(r, paths, npaths, err);
 	if (rc != UG_OK)
 		return rc;
 	hu_behaviour_finish(r);
@@ -326,7 +347,7 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 		r->window_inferred = true;
 		rc = hu_window_apply(r);
 		if (rc == UG_OK)
-			rc = read_pass(r, paths, npaths, hu_pass2_event, NULL, err);
+			rc = behaviour_pass(r, paths, npaths, err);
 		if (rc != UG_OK)
 			return rc;
 		hu_behaviour_finish(r);
@@ -337,7 +358,7 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 		rc = hu_iocs(r);
 	if (rc != UG_OK)
 		return ug_error_set(err, rc, "hunt: out of memory");
-	return hu_sweep(r, paths, npaths, err);
+	return hu_sweep_finish(r, err);
 }
 
 int ug_hunt_run(const ug_hunt_opts *opts, char *const *paths, size_t npaths, const ug_ctx *ctx,
@@ -363,6 +384,7 @@ int ug_hunt_run(const ug_hunt_opts *opts, char *const *paths, size_t npaths, con
 	res->window_inferred = r->window_inferred;
 	res->after = r->after;
 	res->product = r->prof && r->prof->product ? ug_arena_strdup(&r->arena, r->prof->product) : "";
+	hu_sweep_free(r);
 	run_free_work(r);
 	priv->arena = r->arena;
 	priv->prof = r->prof;

@@ -176,6 +176,9 @@ typedef struct hu_run {
 	size_t nseries, capseries;
 	ug_map series_by_key;  /* "host|feat" -> hu_series* */
 
+	struct sweep *sweep;   /* known-indicator sweep (sweep.c), NULL when none */
+	bool sweeping;         /* this behaviour pass also feeds the sweep */
+
 	ug_hunt_result *res;
 } hu_run;
 
@@ -297,9 +300,16 @@ int hu_iocset_load(hu_iocset *s, const char *path, ug_error *err);
 typedef void (*hu_ioc_hit_fn)(void *user, const hu_known_ioc *ioc, const char *field, ug_sv raw);
 size_t hu_iocset_match(const hu_iocset *s, const ug_event *ev, hu_ioc_hit_fn fn, void *user);
 const char *hu_ioc_technique(const hu_known_ioc *ioc);
-/* After hu_iocs: one streamed pass over the input for the known indicators;
- * hits become known-ioc evidence, hosts hit are at least suspicious, the
- * indicators that hit join the result's IOC list. */
-int hu_sweep(hu_run *r, char *const *paths, size_t npaths, ug_error *err);
+/* The sweep for known indicators, riding along the behaviour pass:
+ * hu_sweep_begin before the first pass (loads the profile's and the --iocs
+ * indicators, so a bad file fails the run at once; no sweep when there are
+ * none), hu_sweep_event on every event of ONE behaviour pass (it needs pass
+ * 1's IP -> host map), hu_sweep_finish after hu_iocs: hits become known-ioc
+ * evidence, hosts hit are at least suspicious, the indicators that hit join
+ * the result's IOC list. hu_sweep_free forgets it (idempotent). */
+int hu_sweep_begin(hu_run *r, ug_error *err);
+int hu_sweep_event(hu_run *r, const ug_event *ev);
+int hu_sweep_finish(hu_run *r, ug_error *err);
+void hu_sweep_free(hu_run *r);
 
 #endif
