@@ -563,7 +563,15 @@ static int dbl_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Periodic contacts: most gaps within 35% of the median gap (missed beats allowed). */
+/* A beacon keeps calling home: its regular contacts cover at least this long
+ * (a burst of requests, a download in pieces, is not one), and a gap counts
+ * as regular when it is a whole number of periods, up to this many (missed
+ * beats); a longer silence is not part of the rhythm. */
+#define BEACON_MIN_SPAN (30 * UG_NS_PER_MIN)
+#define BEACON_MAX_MISSED 4
+
+/* Periodic contacts: most gaps within 35% of a whole number of median gaps,
+ * the regular ones covering BEACON_MIN_SPAN. t is sorted. */
 static bool beacon(const ug_time *t, size_t n, double *period, double *jitter)
 {
 	double g[SERIES_MAX];
@@ -581,21 +589,22 @@ static bool beacon(const ug_time *t, size_t n, double *period, double *jitter)
 	double s[SERIES_MAX];
 	memcpy(s, g, ng * sizeof(double));
 	qsort(s, ng, sizeof(double), dbl_cmp);
-	double med = s[ng / 2], dev = 0;
+	double med = s[ng / 2], dev = 0, covered = 0;
 	size_t ok = 0;
 	for (size_t i = 0; i < ng; i++) {
 		double ratio = g[i] / med;
 		double k = ratio < 1.5 ? 1 : (double)(long)(ratio + 0.5); /* missed beats */
 		double off = ratio / k - 1;
 		off = off < 0 ? -off : off;
-		if (off <= 0.35) {
+		if (off <= 0.35 && k <= BEACON_MAX_MISSED + 1) {
 			ok++;
 			dev += off;
+			covered += g[i];
 		}
 	}
 	*period = med;
 	*jitter = ok ? dev / (double)ok : 1;
-	return med >= 10 && ok * 10 >= ng * 7;
+	return med >= 10 && ok * 10 >= ng * 7 && covered * 1e9 >= (double)BEACON_MIN_SPAN;
 }
 
 static void series_finish(hu_run *r, hu_series *s)

@@ -120,6 +120,13 @@ static void write_logs(void)
 	for (int i = 0; i < 20; i++)
 		squid(f, day2 + 10 * UG_NS_PER_HOUR + 12 * MIN + i * 5 * MIN + (i % 3) * 7 * SEC, "10.0.0.7",
 		      "TCP_TUNNEL/200", 1200, "CONNECT", "cdn.qzsync.example:443", "-");
+	/* another proxy-only host: delivery, then two bursts of fetches 3 h apart
+	 * (a download in pieces, regular within each burst): not a beacon */
+	squid(f, day2 + 10 * UG_NS_PER_HOUR + 15 * MIN, "10.0.0.8", "TCP_MISS/200", 900000, "GET",
+	      "http://update.foo.example/pkg/foo.cab", "application/octet-stream");
+	for (int i = 0; i < 12; i++)
+		squid(f, day2 + 10 * UG_NS_PER_HOUR + 20 * MIN + (i / 6) * 3 * UG_NS_PER_HOUR + (i % 6) * 25 * SEC,
+		      "10.0.0.8", "TCP_TUNNEL/200", 1200, "CONNECT", "dl.burst.example:443", "-");
 	fclose(f);
 }
 
@@ -269,6 +276,9 @@ static void test_network_only_and_iocs(void **state)
 	assert_true(task);
 	assert_true(path);
 	assert_string_equal(ug_verdict_name(UG_VERDICT_CLEAN), "clean-delivery");
+	const ug_host_result *h8 = host(r, "10.0.0.8");
+	assert_int_equal(h8->ndeliveries, 1);
+	assert_null(evidence(h8, "beacon", "burst.example"));
 	ug_hunt_result_free(r);
 }
 
