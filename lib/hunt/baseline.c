@@ -74,7 +74,7 @@ hu_feat *hu_feat_get(hu_run *r, hu_cat cat, ug_sv value)
 void hu_feat_note(hu_run *r, hu_feat *f, uint32_t host, unsigned cls)
 {
 	bool created = false;
-	uint8_t *v = hu_set_upsert(&r->feat_hosts, ((uint64_t)f->id << 32) | ((uint64_t)host + 1), &created);
+	uint32_t *v = hu_set_upsert(&r->feat_hosts, ((uint64_t)f->id << 32) | ((uint64_t)host + 1), &created);
 	if (v)
 		*v |= (uint8_t)cls;
 }

@@ -121,10 +121,10 @@ static hu_session *session_touch(hu_run *r, ug_sv key, ug_time t, uint32_t host,
 {
 	*fresh = false;
 	bool created = false;
-	ug_map_entry *e = ug_map_upsert(&r->sess_by_key, key, &created);
-	if (!e)
+	uint32_t *slot = hu_set_upsert(&r->sess_by_key, ug_hash_bytes(key.p, key.n), &created);
+	if (!slot)
 		return NULL;
-	size_t idx = (size_t)(uintptr_t)e->value;
+	size_t idx = *slot;
 	if (idx) {
 		hu_session *s = &r->sess[idx - 1];
 		if (t <= s->end + SESSION_GAP && t >= s->start - SESSION_GAP) {
@@ -134,11 +134,10 @@ static hu_session *session_touch(hu_run *r, ug_sv key, ug_time t, uint32_t host,
 		}
 	}
 	hu_session s = {.host = host, .start = t, .end = t, .prov = {ev->source, ev->record}};
-	s.ip = ip.n ? hu_strdup(r, ip) : NULL;
-	if (!HU_PUSH(r->sess, r->nsess, r->capsess, s))
+	s.ip = ip.n ? hu_intern(r, ip) : NULL;
+	if (r->nsess >= UINT32_MAX - 1 || !HU_PUSH(r->sess, r->nsess, r->capsess, s))
 		return NULL;
-	e = ug_map_find(&r->sess_by_key, key); /* the push did not touch the map */
-	e->value = (void *)(uintptr_t)r->nsess;
+	*slot = (uint32_t)r->nsess; /* index + 1; the push did not touch the set */
 	*fresh = true;
 	return &r->sess[r->nsess - 1];
 }
@@ -177,7 +176,7 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 	s->seen |= UG_SEEN_ENDPOINT;
 	if (fresh) {
 		s->guid = hu_strdup(r, id);
-		s->image = hu_strdup(r, ug_event_get(ev, UG_F_IMAGE));
+		s->image = hu_intern(r, ug_event_get(ev, UG_F_IMAGE));
 		hu_footprint_note(r, ug_event_get(ev, UG_F_IMAGE), true);
 	}
 	if (ev->kind == UG_KIND_PROCESS_START)
@@ -187,7 +186,7 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 	case UG_KIND_PROCESS_START:
 		sha = sha256_of(ug_event_get(ev, UG_F_HASHES));
 		if (sha.n && !s->sha256)
-			s->sha256 = hu_strdup(r, sha);
+			s->sha256 = hu_intern(r, sha);
 		break;
 	case UG_KIND_REGISTRY_SET:
 		/* an updater that makes itself or something persistent acted on the
@@ -205,13 +204,13 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 	case UG_KIND_DNS_QUERY: {
 		ug_sv q = ug_event_get(ev, UG_F_QUERY_NAME);
 		if (!s->server && ug_profile_is_update_host(r->prof, q))
-			s->server = hu_strdup(r, q);
+			s->server = hu_intern(r, q);
 		break;
 	}
 	case UG_KIND_NETWORK_CONNECT: {
 		ug_sv ip = ug_event_get(ev, UG_F_DESTINATION_IP);
 		if (!s->server_ip && ip.n && !is_private_ip(ip))
-			s->server_ip = hu_strdup(r, ip);
+			s->server_ip = hu_intern(r, ip);
 		if (ip.n && !is_private_ip(ip) && !ug_sv_eq(ip, UG_SV("-")))
 			HU_PUSH(h->contacts, h->ncontacts, h->capcontacts, ev->ts);
 		break;
@@ -226,7 +225,7 @@ static void updater_child(hu_run *r, const ug_event *ev)
 {
 	char key[300];
 	endpoint_key(key, sizeof(key), ev->host, proc_id(ev, true));
-	size_t idx = (size_t)(uintptr_t)ug_map_get(&r->sess_by_key, ug_sv_from(key));
+	size_t idx = hu_set_get(&r->sess_by_key, ug_hash_bytes(key, strlen(key)));
 	if (!idx)
 		return;
 	hu_session *s = &r->sess[idx - 1];
@@ -289,15 +288,15 @@ static void session_request(hu_run *r, hu_session *s, const ug_event *ev, ug_sv 
 {
 	s->seen |= net_seen(ev);
 	if (!s->server || ev->ts <= s->start)
-		s->server = hu_strdup(r, server);
+		s->server = hu_intern(r, server);
 	ug_sv sip = ug_event_get(ev, UG_F_DESTINATION_IP);
 	if (sip.n && !s->server_ip && !is_private_ip(sip))
-		s->server_ip = hu_strdup(r, sip);
+		s->server_ip = hu_intern(r, sip);
 	uint64_t b = event_bytes(ev);
 	if (ev->kind == UG_KIND_HTTP_REQUEST && (b > s->max_bytes || !s->url)) {
 		ug_sv url = ug_event_get(ev, UG_F_C_URI);
 		if (url.n)
-			s->url = hu_strdup(r, url);
+			s->url = hu_intern(r, url);
 	}
 	if (b > s->max_bytes)
 		s->max_bytes = b;
@@ -312,7 +311,7 @@ static void maybe_package(hu_run *r, const ug_event *ev, ug_sv ip)
 	uint64_t b = event_bytes(ev);
 	if (b < PACKAGE_BYTES)
 		return;
-	size_t idx = (size_t)(uintptr_t)ug_map_get(&r->sess_by_key, ip);
+	size_t idx = hu_set_get(&r->sess_by_key, ug_hash_bytes(ip.p, ip.n));
 	if (!idx)
 		return;
 	hu_session *s = &r->sess[idx - 1];
@@ -323,7 +322,7 @@ static void maybe_package(hu_run *r, const ug_event *ev, ug_sv ip)
 	s->end = ev->ts;
 	ug_sv url = ug_event_get(ev, UG_F_C_URI);
 	if (url.n)
-		s->url = hu_strdup(r, url);
+		s->url = hu_intern(r, url);
 }
 
 static void network_event(hu_run *r, const ug_event *ev)
@@ -349,7 +348,7 @@ static void network_event(hu_run *r, const ug_event *ev)
 	if (ev->kind == UG_KIND_DNS_QUERY) {
 		s->seen |= UG_SEEN_NETWORK;
 		if (!s->server)
-			s->server = hu_strdup(r, dest);
+			s->server = hu_intern(r, dest);
 		return;
 	}
 	session_request(r, s, ev, dest);

@@ -64,7 +64,7 @@ static uint64_t mix64(uint64_t k)
 static bool set_rehash(hu_set *s, size_t ncap)
 {
 	uint64_t *keys = calloc(ncap, sizeof(*keys));
-	uint8_t *vals = calloc(ncap, 1);
+	uint32_t *vals = calloc(ncap, sizeof(*vals));
 	if (!keys || !vals) {
 		free(keys);
 		free(vals);
@@ -87,14 +87,20 @@ static bool set_rehash(hu_set *s, size_t ncap)
 	return true;
 }
 
-uint8_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created)
+static size_t set_slot(const hu_set *s, uint64_t key)
+{
+	size_t j = mix64(key) & (s->cap - 1);
+	while (s->keys[j] && s->keys[j] != key)
+		j = (j + 1) & (s->cap - 1);
+	return j;
+}
+
+uint32_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created)
 {
 	key = key ? key : 1;
 	if ((s->count + 1) * 4 >= s->cap * 3 && !set_rehash(s, s->cap ? s->cap * 2 : 1024))
 		return NULL;
-	size_t j = mix64(key) & (s->cap - 1);
-	while (s->keys[j] && s->keys[j] != key)
-		j = (j + 1) & (s->cap - 1);
+	size_t j = set_slot(s, key);
 	*created = !s->keys[j];
 	if (*created) {
 		s->keys[j] = key;
@@ -106,15 +112,16 @@ uint8_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created)
 bool hu_set_has(const hu_set *s, uint64_t key)
 {
 	key = key ? key : 1;
+	return s->cap && s->keys[set_slot(s, key)] == key;
+}
+
+uint32_t hu_set_get(const hu_set *s, uint64_t key)
+{
+	key = key ? key : 1;
 	if (!s->cap)
-		return false;
-	size_t j = mix64(key) & (s->cap - 1);
-	while (s->keys[j]) {
-		if (s->keys[j] == key)
-			return true;
-		j = (j + 1) & (s->cap - 1);
-	}
-	return false;
+		return 0;
+	size_t j = set_slot(s, key);
+	return s->keys[j] == key ? s->vals[j] : 0;
 }
 
 void hu_set_free(hu_set *s)
@@ -129,6 +136,17 @@ void hu_set_free(hu_set *s)
 const char *hu_strdup(hu_run *r, ug_sv s)
 {
 	return ug_arena_dup(&r->arena, s).p;
+}
+
+const char *hu_intern(hu_run *r, ug_sv s)
+{
+	bool created = false;
+	ug_map_entry *e = ug_map_upsert(&r->interned, s, &created);
+	if (!e)
+		return NULL;
+	if (created)
+		e->value = (void *)hu_strdup(r, s);
+	return e->value;
 }
 
 /* Append item to a sep-separated malloc'd list unless it is already there. */
@@ -206,7 +224,7 @@ static void run_init(hu_run *r, const ug_hunt_opts *o, const ug_ctx *ctx)
 	r->data_last = INT64_MIN;
 	ug_map_init(&r->host_by_name, false);
 	ug_map_init(&r->ipmap, false);
-	ug_map_init(&r->sess_by_key, false);
+	ug_map_init(&r->interned, false);
 	ug_map_init(&r->lineage, false);
 	ug_map_init(&r->dropped, true);
 	ug_map_init(&r->dests, true);
@@ -241,7 +259,10 @@ static void run_free_work(hu_run *r)
 	hu_ipmap_free(r);
 	ug_map_free(&r->host_by_name);
 	ug_map_free(&r->ipmap);
-	ug_map_free(&r->sess_by_key);
+	hu_set_free(&r->sess_by_key);
+	ug_map_free(&r->interned);
+	for (size_t i = 0; i < HU_SCRATCH; i++)
+		ug_buf_free(&r->scratch[i]);
 	ug_map_free(&r->lineage);
 	ug_map_free(&r->dropped);
 	ug_map_free(&r->dests);

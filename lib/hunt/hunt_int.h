@@ -11,6 +11,7 @@
 #define UG_HUNT_INT_H
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/map.h"
 #include "hunt/profile.h"
 #include "updguard/hunt.h"
@@ -20,14 +21,16 @@ bool hu_grow(void **p, size_t *cap, size_t need, size_t el);
 #define HU_PUSH(arr, n, cap, item) \
 	(hu_grow((void **)&(arr), &(cap), (n) + 1, sizeof(*(arr))) ? ((arr)[(n)++] = (item), true) : false)
 
-/* A set of 64-bit keys with a small value each (open addressing; key 0 unused). */
+/* A set of 64-bit keys with a 32-bit value each (open addressing; key 0 unused). */
 typedef struct hu_set {
 	uint64_t *keys;
-	uint8_t *vals;
+	uint32_t *vals;
 	size_t cap, count;
 } hu_set;
 /* Pointer to the value of key (inserted as 0 when absent; *created then); NULL on OOM. */
-uint8_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created);
+uint32_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created);
+/* Value of key, 0 when absent. */
+uint32_t hu_set_get(const hu_set *s, uint64_t key);
 bool hu_set_has(const hu_set *s, uint64_t key);
 void hu_set_free(hu_set *s);
 
@@ -133,6 +136,8 @@ typedef struct hu_dest {
 	hu_feat *feat;       /* when it is a candidate (new during the data) */
 } hu_dest;
 
+#define HU_SCRATCH 8
+
 typedef struct hu_run {
 	const ug_hunt_opts *opts;
 	const ug_ctx *ctx;
@@ -152,7 +157,11 @@ typedef struct hu_run {
 
 	hu_session *sess;
 	size_t nsess, capsess;
-	ug_map sess_by_key;    /* "host|guid" or client ip -> (session index + 1) */
+	/* hash of "host|guid" or of the client IP -> session index + 1. A 64-bit
+	 * hash stands for the key: millions of sessions cost 16 bytes each, and
+	 * two keys sharing a hash (odds ~ n^2 / 2^65) would only merge sessions. */
+	hu_set sess_by_key;
+	ug_map interned;       /* value -> its one copy in the arena (hu_intern) */
 
 	hu_deliv **dv;
 	size_t ndv, capdv;
@@ -176,6 +185,8 @@ typedef struct hu_run {
 	size_t nseries, capseries;
 	ug_map series_by_key;  /* "host|feat" -> hu_series* */
 
+	ug_buf scratch[HU_SCRATCH]; /* hu_norm_path's results, reused in turn */
+	unsigned scratch_next;
 	struct sweep *sweep;   /* known-indicator sweep (sweep.c), NULL when none */
 	bool sweeping;         /* this behaviour pass also feeds the sweep */
 
@@ -198,6 +209,9 @@ static inline bool hu_in_window(const hu_run *r, ug_time t)
 /* hunt.c */
 hu_host *hu_host_get(hu_run *r, ug_sv name, bool create);
 const char *hu_strdup(hu_run *r, ug_sv s);
+/* One shared copy per distinct value (server names, URLs, images, hashes:
+ * the same few values on every update session); NULL on OOM. */
+const char *hu_intern(hu_run *r, ug_sv s);
 void hu_append_list(hu_run *r, char **list, ug_sv item, char sep);
 
 /* ipmap.c */
@@ -228,7 +242,9 @@ ug_sv hu_domain_of(ug_sv name);
 /* behaviour.c */
 int hu_pass2_event(const ug_event *ev, void *user);
 void hu_behaviour_finish(hu_run *r);
-/* Normalize a Windows path for prevalence: lower case, user names -> '*', digits runs -> '#'. */
+/* Normalize a Windows path for prevalence: lower case, user names -> '*',
+ * digit runs -> '#'. The result lives in the run's scratch ring: valid for
+ * HU_SCRATCH - 1 more calls; copy what is kept (hu_feat_get and maps do). */
 const char *hu_norm_path(hu_run *r, ug_sv path, bool digits);
 
 /* baseline.c */
