@@ -234,19 +234,20 @@ typedef struct ctx2 {
 } ctx2;
 
 /* what: the part of the event the finding's words quote (detail_of). */
-static void feature(ctx2 *c, hu_cat cat, ug_sv value, ug_sv raw, ug_sv what)
+static hu_feat *feature(ctx2 *c, hu_cat cat, ug_sv value, ug_sv raw, ug_sv what)
 {
 	if (!value.n)
-		return;
+		return NULL;
 	hu_feat *f = hu_feat_get(c->r, cat, value);
 	if (!f)
-		return;
+		return NULL;
 	/* lineage from a window delivery first, then the time after one */
 	bool lin = c->lin_dv && (c->lin_dv->d.in_window || !c->time_dv);
 	hu_deliv *dv = lin ? c->lin_dv : c->time_dv;
 	unsigned cls = dv ? (dv->d.in_window ? HU_CLASS_WINDOW : HU_CLASS_BASELINE) : HU_CLASS_OTHER;
 	hu_feat_note(c->r, f, c->h->id, cls);
 	observe(c->r, dv, f, c->ev, lin, raw, NULL, what);
+	return f;
 }
 
 static const char *detail_of(hu_run *r, const ug_event *ev, ug_sv what)
@@ -324,8 +325,11 @@ static void on_file(ctx2 *c)
 	}
 	bool exec = has_ext(path, exec_exts);
 	bool inside = hu_in_footprint(r, path);
-	if (exec && !inside) {
-		feature(c, HU_DROP, ug_sv_from(hu_norm_path(r, path, true)), path, path);
+	const char *norm = hu_norm_path(r, path, true);
+	bool startup = hu_is_startup_folder(norm);
+	if ((exec && !inside) || startup) {
+		/* anything in a Startup folder runs at logon, a shortcut too */
+		feature(c, startup ? HU_STARTUP : HU_DROP, ug_sv_from(norm), path, path);
 		char dkey[600];
 		if (c->lin_dv && key_for(dkey, sizeof(dkey), c->ev->host, path))
 			ug_map_put(&r->dropped, ug_sv_from(dkey), c->lin_dv);
@@ -426,11 +430,6 @@ static void on_registry(ctx2 *c)
 	if (!key.n)
 		return;
 	const char *k = norm_reg(r, key);
-	bool run = strstr(k, "\\currentversion\\run") || strstr(k, "\\policies\\explorer\\run\\");
-	bool wl = strstr(k, "\\winlogon\\") &&
-	          (strstr(k, "\\shell") || strstr(k, "\\userinit") || strstr(k, "\\notify"));
-	bool ifeo = strstr(k, "\\image file execution options\\") &&
-	            (strstr(k, "\\debugger") || strstr(k, "\\globalflag"));
 	const char *svc = strstr(k, "\\controlset");
 	svc = svc ? strstr(svc, "\\services\\") : NULL;
 	ug_sv details = ug_event_get(c->ev, UG_F_DETAILS);
@@ -438,9 +437,12 @@ static void on_registry(ctx2 *c)
 		ug_sv rest = ug_sv_from(svc + 10);
 		ug_sv name = ug_sv_split_next(&rest, '\\');
 		feature(c, HU_SERVICE, name, name, details);
-	} else if (run || wl || ifeo) {
-		feature(c, HU_REGISTRY, ug_sv_from(k), key, details);
+		return;
 	}
+	const hu_asep *asep = hu_asep_of_key(k);
+	hu_feat *f = asep ? feature(c, HU_REGISTRY, ug_sv_from(k), key, details) : NULL;
+	if (f && !f->technique)
+		f->technique = asep->technique;
 }
 
 static void on_task(ctx2 *c)

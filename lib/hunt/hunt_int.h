@@ -85,6 +85,7 @@ typedef enum hu_cat {
 	HU_DEST,         /* new, rare destination contacted after the delivery */
 	HU_BEACON,
 	HU_SILENCE,
+	HU_STARTUP,      /* file written into a Startup folder */
 	HU_CAT__COUNT
 } hu_cat;
 
@@ -92,6 +93,7 @@ typedef struct hu_feat {
 	uint32_t id;
 	hu_cat cat;
 	const char *value;
+	const char *technique; /* ATT&CK id when more precise than the category's (autoruns), else NULL */
 	uint32_t n_window, n_baseline, n_other, n_fleet; /* distinct hosts, after finalize */
 } hu_feat;
 
@@ -239,6 +241,16 @@ int hu_lineage_roots(hu_run *r);
 /* Registered domain of a host name ("a.b.example.co.uk" -> "example.co.uk"). */
 ug_sv hu_domain_of(ug_sv name);
 
+/* autoruns.c — auto-start extension points */
+typedef struct hu_asep {
+	const char *name;      /* "Run key", "COM object hijack", ... */
+	const char *technique; /* ATT&CK id */
+} hu_asep;
+/* The ASEP a registry key (normalized: lower case, SIDs as '*') belongs to, or NULL. */
+const hu_asep *hu_asep_of_key(const char *key);
+/* A (normalized) path inside a user's or the common Startup folder. */
+bool hu_is_startup_folder(const char *path);
+
 /* behaviour.c */
 int hu_pass2_event(const ug_event *ev, void *user);
 void hu_behaviour_finish(hu_run *r);
@@ -254,6 +266,11 @@ void hu_feat_note(hu_run *r, hu_feat *f, uint32_t host, unsigned cls);
 void hu_baseline_finish(hu_run *r);
 const char *hu_cat_kind(hu_cat c);
 const char *hu_cat_technique(hu_cat c);
+/* Persistence categories: a task, a service, a registry ASEP, WMI, Startup. */
+static inline bool hu_cat_persists(hu_cat c)
+{
+	return c == HU_TASK || c == HU_REGISTRY || c == HU_SERVICE || c == HU_WMI || c == HU_STARTUP;
+}
 
 /* window.c */
 /* After a pass 2 with every delivery in the window: infer the window from
