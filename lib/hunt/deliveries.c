@@ -305,24 +305,71 @@ static void session_request(hu_run *r, hu_session *s, const ug_event *ev, ug_sv 
 		s->download = true;
 }
 
-/* A package-sized transfer from a client right after its manifest fetch. */
+/* Does transfer x (bytes at t from the session's client) follow session s's
+ * manifest fetch? Then s delivered a package. */
+static bool package_of(hu_run *r, hu_session *s, ug_time t, uint64_t b, const char *url)
+{
+	if (s->download || t < s->start - r->skew || t > s->end + PACKAGE_FOLLOW)
+		return false;
+	s->download = true;
+	s->max_bytes = b;
+	s->end = UG_MAX(s->end, t);
+	if (url)
+		s->url = url;
+	return true;
+}
+
+/* A package-sized transfer from a client right after its manifest fetch;
+ * kept for later when its session is not known yet. */
 static void maybe_package(hu_run *r, const ug_event *ev, ug_sv ip)
 {
 	uint64_t b = event_bytes(ev);
 	if (b < PACKAGE_BYTES)
 		return;
+	ug_sv u = ug_event_get(ev, UG_F_C_URI);
+	const char *url = u.n ? hu_intern(r, u) : NULL;
 	size_t idx = hu_set_get(&r->sess_by_key, ug_hash_bytes(ip.p, ip.n));
-	if (!idx)
+	if (idx && package_of(r, &r->sess[idx - 1], ev->ts, b, url))
 		return;
-	hu_session *s = &r->sess[idx - 1];
-	if (s->download || ev->ts < s->start || ev->ts > s->end + PACKAGE_FOLLOW)
+	hu_transfer x = {hu_intern(r, ip), ev->ts, b, url};
+	if (x.client)
+		HU_PUSH(r->transfers, r->ntransfers, r->captransfers, x);
+}
+
+static int transfer_cmp(const void *a, const void *b)
+{
+	const hu_transfer *x = a, *y = b;
+	int c = strcmp(x->client, y->client);
+	return c ? c : (x->t < y->t ? -1 : x->t > y->t);
+}
+
+/* After pass 1: the transfers kept for later, against every network session
+ * of their client (both sorted by client and time). */
+static void match_transfers(hu_run *r)
+{
+	if (!r->ntransfers)
 		return;
-	s->download = true;
-	s->max_bytes = b;
-	s->end = ev->ts;
-	ug_sv url = ug_event_get(ev, UG_F_C_URI);
-	if (url.n)
-		s->url = hu_intern(r, url);
+	qsort(r->transfers, r->ntransfers, sizeof(*r->transfers), transfer_cmp);
+	for (size_t i = 0; i < r->nsess; i++) {
+		hu_session *s = &r->sess[i];
+		if (s->download || s->host != UINT32_MAX || !s->ip)
+			continue;
+		/* the first transfer of this client at or after the session's start */
+		size_t lo = 0, hi = r->ntransfers;
+		hu_transfer key = {s->ip, s->start - r->skew, 0, NULL};
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (transfer_cmp(&r->transfers[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < r->ntransfers && !strcmp(r->transfers[lo].client, s->ip))
+			package_of(r, s, r->transfers[lo].t, r->transfers[lo].bytes, r->transfers[lo].url);
+	}
+	free(r->transfers);
+	r->transfers = NULL;
+	r->ntransfers = r->captransfers = 0;
 }
 
 static void network_event(hu_run *r, const ug_event *ev)
@@ -331,12 +378,12 @@ static void network_event(hu_run *r, const ug_event *ev)
 	    ev->kind != UG_KIND_DNS_QUERY)
 		return;
 	ug_sv dest = hu_event_dest(ev);
-	if (!dest.n)
-		return;
 	ug_sv ip = client_ip(ev);
 	if (!ip.n)
 		return;
-	if (!ug_profile_is_update_host(r->prof, dest)) {
+	/* a connection known by its addresses only (Zeek conn.log) may carry the
+	 * package of a session its ssl/http/dns records show */
+	if (!dest.n || !ug_profile_is_update_host(r->prof, dest)) {
 		if (ev->kind != UG_KIND_DNS_QUERY)
 			maybe_package(r, ev, ip);
 		return;
@@ -519,6 +566,7 @@ int hu_lineage_roots(hu_run *r)
 int hu_deliveries_finish(hu_run *r)
 {
 	hu_ipmap_finish(r);
+	match_transfers(r);
 	resolve_hosts(r);
 	/* bucket sessions per host */
 	size_t *count = calloc(r->nhosts + 1, sizeof(*count));

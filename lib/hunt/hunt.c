@@ -241,6 +241,7 @@ static void run_free_work(hu_run *r)
 	for (size_t i = 0; i < r->nsess; i++)
 		free(r->sess[i].files);
 	free(r->sess);
+	free(r->transfers);
 	for (size_t i = 0; i < r->nhosts; i++) {
 		free(r->hosts[i]->ips);
 		free(r->hosts[i]->dv);

@@ -118,6 +118,15 @@ typedef struct hu_series {
 	ug_prov prov;
 } hu_series;
 
+/* A package-sized transfer seen before the session it belongs to (Zeek's
+ * conn.log is read before its ssl.log and dns.log): matched after pass 1. */
+typedef struct hu_transfer {
+	const char *client;   /* interned client IP */
+	ug_time t;
+	uint64_t bytes;
+	const char *url;      /* interned, NULL when unknown */
+} hu_transfer;
+
 typedef struct hu_host {
 	uint32_t id;
 	const char *name;
@@ -159,6 +168,8 @@ typedef struct hu_run {
 
 	hu_session *sess;
 	size_t nsess, capsess;
+	hu_transfer *transfers; /* not yet matched to a session (deliveries.c) */
+	size_t ntransfers, captransfers;
 	/* hash of "host|guid" or of the client IP -> session index + 1. A 64-bit
 	 * hash stands for the key: millions of sessions cost 16 bytes each, and
 	 * two keys sharing a hash (odds ~ n^2 / 2^65) would only merge sessions. */
