@@ -499,8 +499,10 @@ static void on_dest(ctx2 *c)
 		x->feat = hu_feat_get(r, HU_DEST, d);
 	if (!x->feat)
 		return;
+	/* one series per kind of source: the proxy's clock may be minutes off the
+	 * endpoint's, and the same contacts seen twice, skewed, break the rhythm */
 	char key[16];
-	uint32_t ids[2] = {c->h->id, x->feat->id};
+	uint32_t ids[3] = {c->h->id, x->feat->id, hu_seen_by(c->ev)};
 	memcpy(key, ids, sizeof(ids));
 	bool created = false;
 	ug_map_entry *e = ug_map_upsert(&r->series_by_key, ug_sv_make(key, sizeof(ids)), &created);

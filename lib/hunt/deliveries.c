@@ -277,6 +277,11 @@ static unsigned net_seen(const ug_event *ev)
 	           : UG_SEEN_NETWORK;
 }
 
+unsigned hu_seen_by(const ug_event *ev)
+{
+	return hu_is_endpoint(ev) ? UG_SEEN_ENDPOINT : net_seen(ev);
+}
+
 static uint64_t event_bytes(const ug_event *ev)
 {
 	uint64_t b = 0;

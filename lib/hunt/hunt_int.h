@@ -241,6 +241,8 @@ int hu_deliveries_finish(hu_run *r);
 hu_deliv *hu_attributing(const hu_run *r, const hu_host *h, ug_time t);
 /* True when s is a normal endpoint event (a Windows channel). */
 bool hu_is_endpoint(const ug_event *ev);
+/* Which kind of source an event comes from: UG_SEEN_ENDPOINT, _PROXY or _NETWORK. */
+unsigned hu_seen_by(const ug_event *ev);
 /* The destination name of a network event, or an empty view. */
 ug_sv hu_event_dest(const ug_event *ev);
 /* The product's footprint: install dirs, the updaters' own folders (and
