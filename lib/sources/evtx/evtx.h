@@ -61,9 +61,11 @@ struct evtx_fcache;
 
 typedef struct evtx_op {
 	uint8_t kind;        /* evtx_opk */
-	uint8_t optional;    /* SUBST: optional substitution (0x0e) */
+	uint8_t optional;    /* SUBST: optional substitution (0x0e); OPEN: its content
+	                      * holds one (the element is dropped when it is null) */
 	uint16_t index;      /* SUBST: value index; CHARREF: code unit */
-	uint32_t at;         /* TEMPLATE: chunk offset of the instance token */
+	uint32_t at;         /* TEMPLATE: chunk offset of the instance token;
+	                      * OPEN: index of its CLOSE op */
 	ug_sv text;
 	struct evtx_fcache *fc; /* evtx_fields.c's naming cache, lazily made */
 } evtx_op;

@@ -297,6 +297,33 @@ static int compile_token(evtx_ctx *c, opvec *o, uint32_t *pos, uint32_t end)
 	return fail(c, "unknown BinXML token");
 }
 
+/* Link each OPEN to its CLOSE (op->at) and mark elements whose own content
+ * holds an optional substitution (op->optional): MS-EVEN6 says an element
+ * containing a null optional substitution is not rendered at all (so an
+ * empty <Binary> of classic events disappears, as libevtx shows it). */
+static int link(evtx_ctx *c, opvec *o)
+{
+	uint32_t stack[EVTX_MAX_DEPTH * 4];
+	bool started[EVTX_MAX_DEPTH * 4];
+	int depth = 0;
+	for (uint32_t i = 0; i < o->n; i++) {
+		evtx_op *op = &o->v[i];
+		if (op->kind == EVTX_OP_OPEN) {
+			if (depth == (int)UG_ARRAY_LEN(stack))
+				return fail(c, "elements nested too deep");
+			started[depth] = false;
+			stack[depth++] = i;
+		} else if (op->kind == EVTX_OP_STARTED && depth) {
+			started[depth - 1] = true;
+		} else if (op->kind == EVTX_OP_CLOSE && depth) {
+			o->v[stack[--depth]].at = i;
+		} else if (op->kind == EVTX_OP_SUBST && op->optional && depth && started[depth - 1]) {
+			o->v[stack[depth - 1]].optional = 1;
+		}
+	}
+	return 0;
+}
+
 /* Compile [pos, end) up to and including its EOF token. */
 static int compile(evtx_ctx *c, uint32_t pos, uint32_t end, opvec *o, uint32_t *after)
 {
@@ -309,7 +336,7 @@ static int compile(evtx_ctx *c, uint32_t pos, uint32_t end, opvec *o, uint32_t *
 		if (r == 1) {
 			if (after)
 				*after = pos;
-			return 0;
+			return link(c, o);
 		}
 	}
 	return fail(c, "fragment without end token");
@@ -517,6 +544,117 @@ static uint32_t walk_attr(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t nops, 
 	return j - 1;
 }
 
+/* Size of one element of an array of fixed-size t; 0 when variable. */
+static uint32_t fixed_size(uint8_t t)
+{
+	switch (t) {
+	case EVTX_T_I8: case EVTX_T_U8: return 1;
+	case EVTX_T_I16: case EVTX_T_U16: return 2;
+	case EVTX_T_I32: case EVTX_T_U32: case EVTX_T_F32: case EVTX_T_BOOL: case EVTX_T_HEX32: return 4;
+	case EVTX_T_I64: case EVTX_T_U64: case EVTX_T_F64: case EVTX_T_FILETIME: case EVTX_T_HEX64:
+	case EVTX_T_SIZET: return 8;
+	case EVTX_T_GUID: case EVTX_T_SYSTIME: return 16;
+	default: return 0;
+	}
+}
+
+/* The next item of array v from *pos: NUL-terminated UTF-16 strings, or
+ * fixed-size elements. false when there are no more. */
+static bool array_item(const evtx_val *v, uint32_t *pos, evtx_val *item)
+{
+	uint8_t t = v->type & 0x7f;
+	if (*pos >= v->n)
+		return false;
+	if (t == EVTX_T_STRING) {
+		uint32_t i = *pos;
+		while (i + 1 < v->n && evtx_u16(v->p + i) != 0)
+			i += 2;
+		*item = (evtx_val){EVTX_T_STRING, i - *pos, v->p + *pos};
+		*pos = i + 2;
+		return true;
+	}
+	uint32_t es = fixed_size(t);
+	if (!es || *pos + es > v->n)
+		return false;
+	*item = (evtx_val){t, es, v->p + *pos};
+	*pos += es;
+	return true;
+}
+
+/* An element whose whole content is one array substitution is repeated once
+ * per item, as Windows renders it (<Data>%1</Data> with a string array gives
+ * one <Data> per string). Returns the index of its CLOSE op, or 0 when the
+ * element at ops[i] is not such an element. */
+static uint32_t array_element(const evtx_op *ops, uint32_t i, uint32_t nops, const evtx_val *vals,
+                              uint32_t nvals)
+{
+	uint32_t j = i + 1;
+	while (j < nops && (ops[j].kind == EVTX_OP_ATTR || is_content(&ops[j])))
+		j++;
+	if (j + 2 >= nops || ops[j].kind != EVTX_OP_STARTED || ops[j + 1].kind != EVTX_OP_SUBST ||
+	    ops[j + 2].kind != EVTX_OP_CLOSE || ops[j + 1].index >= nvals)
+		return 0;
+	const evtx_val *v = &vals[ops[j + 1].index];
+	uint8_t t = v->type & 0x7f;
+	if (!(v->type & EVTX_T_ARRAY) || (t != EVTX_T_STRING && !fixed_size(t)))
+		return 0;
+	return j + 2;
+}
+
+static void walk_attrs(evtx_ctx *c, evtx_op *ops, uint32_t from, uint32_t to, const evtx_val *vals,
+                       uint32_t nvals, evtx_sink *s)
+{
+	for (uint32_t k = from; k < to; k++)
+		if (ops[k].kind == EVTX_OP_ATTR)
+			k = walk_attr(c, ops, k, to, vals, nvals, s);
+}
+
+static int expand_array(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t close, const evtx_val *vals,
+                        uint32_t nvals, evtx_sink *s)
+{
+	const evtx_val *v = &vals[ops[close - 1].index];
+	evtx_val item;
+	uint32_t pos = 0, n = 0;
+	while (array_item(v, &pos, &item) || n == 0) {
+		s->open(s, &ops[i]);
+		walk_attrs(c, ops, i + 1, close - 2, vals, nvals, s);
+		if (n++ == 0 && pos == 0) { /* empty array: the element once, empty */
+			s->close(s);
+			break;
+		}
+		ug_sv text = evtx_render(c, &item);
+		if (!text.p)
+			return fail(c, "out of memory");
+		s->text(s, EVTX_PIECE_TEXT, text, UG_SV_NULL, &item);
+		s->close(s);
+	}
+	return 0;
+}
+
+/* The element at ops[i] (op->optional set) holds a null optional
+ * substitution directly in its content: it is not rendered. */
+static bool dropped(const evtx_op *ops, uint32_t i, uint32_t nops, const evtx_val *vals,
+                    uint32_t nvals)
+{
+	uint32_t close = ops[i].at;
+	if (close <= i || close >= nops)
+		return false;
+	int depth = 0;
+	bool started = false;
+	for (uint32_t j = i + 1; j < close; j++) {
+		if (ops[j].kind == EVTX_OP_OPEN)
+			depth++;
+		else if (ops[j].kind == EVTX_OP_CLOSE)
+			depth--;
+		else if (ops[j].kind == EVTX_OP_STARTED && depth == 0)
+			started = true;
+		else if (depth == 0 && started && ops[j].kind == EVTX_OP_SUBST && ops[j].optional &&
+		         omitted(&ops[j], vals, nvals))
+			return true;
+	}
+	return false;
+}
+
 static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, uint32_t nvals,
                 evtx_sink *s)
 {
@@ -524,11 +662,23 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 	for (uint32_t i = 0; i < nops; i++) {
 		evtx_op *op = &ops[i];
 		switch ((evtx_opk)op->kind) {
-		case EVTX_OP_OPEN:
+		case EVTX_OP_OPEN: {
+			if (op->optional && dropped(ops, i, nops, vals, nvals)) {
+				i = op->at;
+				break;
+			}
+			uint32_t close = nvals ? array_element(ops, i, nops, vals, nvals) : 0;
+			if (close) {
+				if (expand_array(c, ops, i, close, vals, nvals, s) != 0)
+					return -1;
+				i = close;
+				break;
+			}
 			if (++open > EVTX_MAX_DEPTH * 2)
 				return fail(c, "elements nested too deep");
 			s->open(s, op);
 			break;
+		}
 		case EVTX_OP_ATTR:
 			i = walk_attr(c, ops, i, nops, vals, nvals, s);
 			break;
