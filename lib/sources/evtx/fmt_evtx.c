@@ -62,7 +62,9 @@ static void parse_file_header(ug_rec *r, ug_sv unit)
 		ug_rec_skip(r, "file header: bad signature (chunks read anyway)", unit);
 		return;
 	}
-	if (crc(p, 120, 0) != evtx_u32(p + 124))
+	if (unit.n < EVTX_HEADER_SIZE)
+		ug_rec_skip(r, "file header: file ends inside it", unit);
+	else if (crc(p, 120, 0) != evtx_u32(p + 124))
 		ug_rec_skip(r, "file header: checksum mismatch (chunks read anyway)", unit);
 	else if (evtx_u16(p + 38) != 3)
 		ug_rec_skip(r, "file header: unknown major version (chunks read anyway)", unit);
@@ -255,7 +257,7 @@ static void parse_chunk(ug_rec *r, ug_sv unit)
 		skip_at(&j, 0, 0, "chunk: header checksum mismatch (records read one by one)");
 	if (len < EVTX_CHUNK_SIZE)
 		skip_at(&j, len, 0, "truncated chunk (file ends inside it)");
-	else if (hdr_ok && fso_ok && crc(p + EVTX_RECORDS_START, fso - EVTX_RECORDS_START, 0) != evtx_u32(p + 52))
+	else if (fso_ok && crc(p + EVTX_RECORDS_START, fso - EVTX_RECORDS_START, 0) != evtx_u32(p + 52))
 		skip_at(&j, 0, 0, "chunk: records checksum mismatch (records read one by one)");
 	uint32_t limit = fso_ok ? fso : len;
 	walk_records(&j, limit, hdr_ok && fso_ok);
