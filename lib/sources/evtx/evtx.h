@@ -59,10 +59,15 @@ typedef enum evtx_opk {
 
 struct evtx_fcache;
 
+#define EVTX_OPEN_OPTIONAL 1
+#define EVTX_OPEN_ONE_SUBST 2
+
 typedef struct evtx_op {
 	uint8_t kind;        /* evtx_opk */
-	uint8_t optional;    /* SUBST: optional substitution (0x0e); OPEN: its content
-	                      * holds one (the element is dropped when it is null) */
+	uint8_t optional;    /* SUBST: optional substitution (0x0e); OPEN: flags
+	                      * EVTX_OPEN_OPTIONAL (its content holds one: the element
+	                      * is dropped when it is null) and EVTX_OPEN_ONE_SUBST
+	                      * (its content is one substitution: arrays repeat it) */
 	uint16_t index;      /* SUBST: value index; CHARREF: code unit */
 	uint32_t at;         /* TEMPLATE: chunk offset of the instance token;
 	                      * OPEN: index of its CLOSE op */

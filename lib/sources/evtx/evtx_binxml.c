@@ -49,8 +49,15 @@ ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad)
 {
 	while (units && p[2 * units - 2] == 0 && p[2 * units - 1] == 0)
 		units--;
+	/* ASCII prefix, four units at a time (the common case: all of it) */
 	size_t i = 0;
-	while (i < units && p[2 * i + 1] == 0 && p[2 * i] && p[2 * i] < 0x80)
+	for (; i + 4 <= units; i += 4) {
+		uint64_t w;
+		memcpy(&w, p + 2 * i, 8);
+		if (w & UINT64_C(0xff80ff80ff80ff80))
+			break;
+	}
+	while (i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80)
 		i++;
 	char *out = ug_arena_alloc(a, i == units ? units + 1 : units * 3 + 1);
 	if (!out)
@@ -316,9 +323,12 @@ static int link(evtx_ctx *c, opvec *o)
 		} else if (op->kind == EVTX_OP_STARTED && depth) {
 			started[depth - 1] = true;
 		} else if (op->kind == EVTX_OP_CLOSE && depth) {
-			o->v[stack[--depth]].at = i;
+			uint32_t open = stack[--depth];
+			o->v[open].at = i;
+			if (i >= 2 && o->v[i - 1].kind == EVTX_OP_SUBST && o->v[i - 2].kind == EVTX_OP_STARTED)
+				o->v[open].optional |= EVTX_OPEN_ONE_SUBST;
 		} else if (op->kind == EVTX_OP_SUBST && op->optional && depth && started[depth - 1]) {
-			o->v[stack[depth - 1]].optional = 1;
+			o->v[stack[depth - 1]].optional |= EVTX_OPEN_OPTIONAL;
 		}
 	}
 	return 0;
@@ -663,11 +673,13 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 		evtx_op *op = &ops[i];
 		switch ((evtx_opk)op->kind) {
 		case EVTX_OP_OPEN: {
-			if (op->optional && dropped(ops, i, nops, vals, nvals)) {
+			if ((op->optional & EVTX_OPEN_OPTIONAL) && dropped(ops, i, nops, vals, nvals)) {
 				i = op->at;
 				break;
 			}
-			uint32_t close = nvals ? array_element(ops, i, nops, vals, nvals) : 0;
+			uint32_t close = (op->optional & EVTX_OPEN_ONE_SUBST)
+			                     ? array_element(ops, i, nops, vals, nvals)
+			                     : 0;
 			if (close) {
 				if (expand_array(c, ops, i, close, vals, nvals, s) != 0)
 					return -1;

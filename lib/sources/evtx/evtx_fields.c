@@ -24,7 +24,7 @@
 #include "core/str.h"
 #include "sources/evtx/evtx.h"
 
-enum { ROLE_NONE, ROLE_TIME };
+enum { ROLE_NONE, ROLE_TIME, ROLE_DATA_NAME };
 
 typedef struct evtx_fcache {
 	const char *key;        /* parent path (OPEN) / element path (ATTR) this is for */
@@ -141,11 +141,6 @@ static void f_attr(evtx_sink *base, evtx_op *op, ug_sv value, const evtx_val *ra
 	struct evtx_frame *f = top(s);
 	if (!f || !f->op)
 		return;
-	if (ug_sv_eq_cstr(op->text, "Name") && ug_sv_eq_cstr(f->op->text, "Data")) {
-		f->data_name = value;
-		return;
-	}
-	f->nattrs++;
 	evtx_fcache *fc = cache_of(s, op);
 	if (!fc)
 		return;
@@ -156,7 +151,14 @@ static void f_attr(evtx_sink *base, evtx_op *op, ug_sv value, const evtx_val *ra
 		fc->role = ug_sv_eq_cstr(fc->name, "Event.System.TimeCreated.#attributes.SystemTime")
 		               ? ROLE_TIME
 		               : ROLE_NONE;
+		if (ug_sv_eq_cstr(op->text, "Name") && ug_sv_eq_cstr(f->op->text, "Data"))
+			fc->role = ROLE_DATA_NAME;
 	}
+	if (fc->role == ROLE_DATA_NAME) {
+		f->data_name = value;
+		return;
+	}
+	f->nattrs++;
 	add(s, fc->name, value, fc->canon);
 	if (fc->role == ROLE_TIME) {
 		if (raw && raw->type == EVTX_T_FILETIME && raw->n == 8)

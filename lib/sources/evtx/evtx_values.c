@@ -11,6 +11,13 @@
 #include "core/str.h"
 #include "sources/evtx/evtx.h"
 
+/* v as exactly `digits` decimal digits. */
+static void dec_fixed(char *out, uint64_t v, int digits)
+{
+	for (int i = digits - 1; i >= 0; i--, v /= 10)
+		out[i] = (char)('0' + v % 10);
+}
+
 /* Days since 1970-01-01 to civil date (proleptic Gregorian). */
 static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
 {
@@ -36,9 +43,25 @@ size_t evtx_filetime_text(uint64_t ft, char *out)
 	int64_t y;
 	unsigned m, d;
 	civil(days, &y, &m, &d);
-	int n = snprintf(out, 32, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07uZ", y, m, d,
-	                 (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60), (unsigned)(sod % 60), frac);
-	return n > 0 && n < 32 ? (size_t)n : 0;
+	if (y < 0 || y > 9999)
+		return 0;
+	/* YYYY-MM-DDTHH:MM:SS.fffffffZ */
+	dec_fixed(out, (uint64_t)y, 4);
+	out[4] = '-';
+	dec_fixed(out + 5, m, 2);
+	out[7] = '-';
+	dec_fixed(out + 8, d, 2);
+	out[10] = 'T';
+	dec_fixed(out + 11, (uint64_t)(sod / 3600), 2);
+	out[13] = ':';
+	dec_fixed(out + 14, (uint64_t)(sod / 60 % 60), 2);
+	out[16] = ':';
+	dec_fixed(out + 17, (uint64_t)(sod % 60), 2);
+	out[19] = '.';
+	dec_fixed(out + 20, frac, 7);
+	out[27] = 'Z';
+	out[28] = '\0';
+	return 28;
 }
 
 ug_time evtx_filetime_to_time(uint64_t ft)
@@ -86,13 +109,31 @@ static size_t put_hex(char *out, uint64_t v)
 	return n + 2;
 }
 
+/* v as exactly `digits` upper-case hex digits. */
+static void hex_fixed(char *out, uint64_t v, int digits)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+}
+
 static size_t put_guid(char *out, const uint8_t *g)
 {
-	int n = snprintf(out, 40, "{%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-	                 evtx_u32(g), evtx_u16(g + 4), evtx_u16(g + 6), g[8], g[9], g[10], g[11],
-	                 g[12], g[13], g[14], g[15]);
-	return n > 0 ? (size_t)n : 0;
+	out[0] = '{';
+	hex_fixed(out + 1, evtx_u32(g), 8);
+	out[9] = '-';
+	hex_fixed(out + 10, evtx_u16(g + 4), 4);
+	out[14] = '-';
+	hex_fixed(out + 15, evtx_u16(g + 6), 4);
+	out[19] = '-';
+	hex_fixed(out + 20, (uint64_t)g[8] << 8 | g[9], 4);
+	out[24] = '-';
+	for (int i = 0; i < 6; i++)
+		hex_fixed(out + 25 + 2 * i, g[10 + i], 2);
+	out[37] = '}';
+	return 38;
 }
+
 
 /* S-rev-authority-sub...; n bytes available. 0 when malformed. */
 static size_t put_sid(char *out, const uint8_t *p, uint32_t n)
@@ -298,5 +339,5 @@ ug_sv evtx_render(evtx_ctx *c, const evtx_val *v)
 	if (!out)
 		return oom();
 	size_t k = scalar(t, v->p, es, out);
-	return (ug_sv){out, k};
+	return k ? (ug_sv){out, k} : hex_bytes(c->arena, v->p, v->n); /* e.g. year > 9999 */
 }
