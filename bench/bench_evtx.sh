@@ -25,12 +25,17 @@ cat "$file" >/dev/null
 recs=$(awk '/^total/ {print $2}' "$dir/count.txt")
 grep -q ' 0 skipped' "$dir/err.txt" || { echo "  records were skipped:"; tail -3 "$dir/err.txt"; }
 echo "reading $((bytes / 1000000)) MB of EVTX ($recs records):"
-run() { # label, command... -> seconds, records/s, MB/s, peak RSS
+# wall time, and CPU time (user + sys: on a shared machine the stable figure;
+# records per CPU second is the per-core rate)
+run() { # label, command... -> seconds, records/s, MB/s, CPU s, records per CPU s, peak RSS
 	local label=$1; shift
-	/usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>&1
-	read -r secs rss <"$dir/time.txt"
-	printf '  %-34s %7.2f s  %10.0f records/s  %7.0f MB/s  peak %5d MiB\n' "$label" "$secs" \
-		"$(echo "$recs / $secs" | bc -l)" "$(echo "$bytes / 1000000 / $secs" | bc -l)" $((rss / 1024))
+	/usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >/dev/null 2>&1
+	read -r secs usr sys rss <"$dir/time.txt"
+	local cpu
+	cpu=$(echo "$usr + $sys" | bc -l)
+	printf '  %-30s %6.2f s %9.0f rec/s %5.0f MB/s | cpu %6.2f s %9.0f rec/cpu-s | peak %4d MiB\n' \
+		"$label" "$secs" "$(echo "$recs / $secs" | bc -l)" "$(echo "$bytes / 1000000 / $secs" | bc -l)" \
+		"$cpu" "$(echo "$recs / $cpu" | bc -l)" $((rss / 1024))
 	echo "$secs" >"$dir/last"
 }
 run "updguard events --count -j1" "$ug" events --count -j1 "$file"; j1=$(cat "$dir/last")
