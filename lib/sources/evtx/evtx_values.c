@@ -4,7 +4,6 @@
  * ISO 8601 UTC with 7 fractional digits, binary as upper-case hex, arrays
  * joined with ','. Text goes into the chunk's arena; never longer than its
  * bound computed up front, so one allocation per value. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
