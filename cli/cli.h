@@ -58,16 +58,18 @@ bool ug_cli_parse_int(const char *s, long lo, long hi, long *out);
 
 /* Input options shared by the commands that read logs (input.c). Long
  * options only; their getopt codes are these. */
-enum { UG_OPT_FORMAT = 1000, UG_OPT_INPUT_TZ, UG_OPT_CSV_MAPPING, UG_OPT_FIRST_FREE };
+enum { UG_OPT_FORMAT = 1000, UG_OPT_INPUT_TZ, UG_OPT_CSV_MAPPING, UG_OPT_CARVE, UG_OPT_FIRST_FREE };
 #define UG_CLI_INPUT_LONG                                              \
 	{"format", required_argument, NULL, UG_OPT_FORMAT},            \
 	{"input-tz", required_argument, NULL, UG_OPT_INPUT_TZ},        \
-	{"csv-mapping", required_argument, NULL, UG_OPT_CSV_MAPPING}
+	{"csv-mapping", required_argument, NULL, UG_OPT_CSV_MAPPING},  \
+	{"carve", no_argument, NULL, UG_OPT_CARVE}
 #define UG_CLI_INPUT_HELP                                                                  \
 	"  --format NAME       read every input as this format (default: detect per file)\n" \
 	"  --input-tz ZONE     zone of local timestamps (NXLog EventTime, DHCP logs):\n"     \
 	"                      UTC (default), +05:30, or an IANA name like Europe/Berlin\n"  \
-	"  --csv-mapping FILE  column mapping for headered CSV (docs/formats.md)\n"
+	"  --csv-mapping FILE  column mapping for headered CSV (docs/formats.md)\n"         \
+	"  --carve             EVTX: also recover records from chunk slack (field #carved)\n"
 
 typedef struct ug_cli_input {
 	ug_input_opts opts;

@@ -17,7 +17,8 @@ const char ug_cmd_events_usage[] =
 	"\n"
 	"Options:\n"
 	UG_CLI_INPUT_HELP
-	"  --format-out F      jsonl (default) or csv\n"
+	"  --format-out F      jsonl (default), csv, or xml (EVTX records as Windows\n"
+	"                      event XML; events of other formats are left out)\n"
 	"  --host NAME         only this host (normalized; repeatable)\n"
 	"  --kind KIND         only this kind (repeatable; see 'updguard fields')\n"
 	"  --from TIME         only events at or after TIME (RFC 3339)\n"
@@ -31,7 +32,7 @@ enum { OPT_FORMAT_OUT = UG_OPT_FIRST_FREE, OPT_HOST, OPT_KIND, OPT_FROM, OPT_TO,
 
 typedef struct events_job {
 	ug_cli_input input;
-	bool csv, original_names, count_only;
+	bool csv, xml, original_names, count_only;
 	uint64_t per_kind[UG_KIND__COUNT];
 	const char *hosts[MAX_FILTERS];
 	size_t nhosts;
@@ -139,6 +140,19 @@ static void write_csv(events_job *j, const ug_event *ev, const ug_source *src)
 	ug_buf_putc(b, '\n');
 }
 
+/* The record's XML (the EVTX reader adds it as the last field "#xml" when
+ * asked to: ug_input_opts.evtx_xml). */
+static void write_xml(events_job *j, const ug_event *ev)
+{
+	for (uint32_t i = ev->nfields; i-- > 0;) {
+		if (ug_sv_eq_cstr(ev->fields[i].name, "#xml")) {
+			ug_buf_append_sv(&j->out, ev->fields[i].value);
+			ug_buf_putc(&j->out, '\n');
+			return;
+		}
+	}
+}
+
 static int on_event(const ug_event *ev, void *user)
 {
 	events_job *j = user;
@@ -155,7 +169,9 @@ static int on_event(const ug_event *ev, void *user)
 		return 0;
 	}
 	const ug_source *src = ug_input_source(j->input.in, ev->source);
-	if (j->csv)
+	if (j->xml)
+		write_xml(j, ev);
+	else if (j->csv)
 		write_csv(j, ev, src);
 	else
 		write_json(j, ev, src);
@@ -196,9 +212,13 @@ static int parse_options(ug_cli *cli, int argc, char **argv, events_job *j)
 			continue;
 		switch (opt) {
 		case OPT_FORMAT_OUT:
-			if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "csv") != 0)
-				return ug_cli_usage_error(cli, "--format-out is jsonl or csv, not '%s'", optarg);
+			if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "csv") != 0 &&
+			    strcmp(optarg, "xml") != 0)
+				return ug_cli_usage_error(cli, "--format-out is jsonl, csv or xml, not '%s'",
+				                          optarg);
 			j->csv = strcmp(optarg, "csv") == 0;
+			j->xml = strcmp(optarg, "xml") == 0;
+			j->input.opts.evtx_xml = j->xml;
 			break;
 		case OPT_HOST:
 			if (j->nhosts == MAX_FILTERS)

@@ -1,5 +1,5 @@
 /* input.c — what every command that reads logs shares: the input options
- * (--format, --input-tz, --csv-mapping), opening the input, and the report of
+ * (--format, --input-tz, --csv-mapping, --carve), opening the input, and the report of
  * what was read and skipped that ends every such run (on stderr). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@ int ug_cli_input_option(ug_cli_input *ci, int opt, const char *arg)
 	case UG_OPT_FORMAT: ci->opts.format = arg; return 1;
 	case UG_OPT_INPUT_TZ: ci->tz_spec = arg; return 1;
 	case UG_OPT_CSV_MAPPING: ci->opts.csv_mapping = arg; return 1;
+	case UG_OPT_CARVE: ci->opts.carve = true; return 1;
 	default: return 0;
 	}
 }
@@ -70,7 +71,11 @@ void ug_cli_input_report(const ug_cli *cli, const ug_cli_input *ci)
 	for (size_t i = 0; i < nskips; i++) {
 		const ug_source *s = ug_input_source(ci->in, skips[i].source);
 		fprintf(out, "%s:", s ? s->path : "?");
-		if (skips[i].line)
+		if (skips[i].chunk) /* EVTX: chunk N (from 0), then record number or offset */
+			fprintf(out, "chunk %u:", skips[i].chunk - 1);
+		if (skips[i].chunk && skips[i].line)
+			fprintf(out, "record %llu:", (unsigned long long)skips[i].line);
+		else if (skips[i].line)
 			fprintf(out, "%llu:", (unsigned long long)skips[i].line);
 		else if (skips[i].offset)
 			fprintf(out, "offset %llu:", (unsigned long long)skips[i].offset);

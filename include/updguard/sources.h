@@ -43,6 +43,8 @@ typedef struct ug_skip {
 	uint64_t offset;      /* byte offset in the decompressed file */
 	const char *reason;   /* static text, e.g. "invalid JSON" */
 	char detail[96];      /* what was seen, truncated */
+	uint32_t chunk;       /* chunked formats (EVTX): 1 + chunk index; 0 otherwise.
+	                       * line is then the record number (0 when unknown) */
 } ug_skip;
 
 #define UG_SKIP_DETAIL_MAX 50
@@ -52,6 +54,8 @@ typedef struct ug_input_opts {
 	const ug_tz *input_tz;     /* zone of local timestamps (NXLog EventTime, DHCP); NULL = UTC */
 	const char *csv_mapping;   /* mapping file for headered CSV (docs/formats.md) */
 	size_t block_size;         /* bytes per parse block; 0 = 8 MiB */
+	bool carve;                /* EVTX: also recover records from chunk slack (docs/evtx.md) */
+	bool evtx_xml;             /* EVTX: add each record's XML as the field "#xml" */
 } ug_input_opts;
 
 typedef struct ug_input ug_input;

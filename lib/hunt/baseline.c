@@ -23,6 +23,7 @@ static const char *const cat_kind[HU_CAT__COUNT] = {
 	[HU_SCRIPT] = "script-command",   [HU_CHILD] = "updater-child",
 	[HU_MODULE] = "unsigned-module",  [HU_DEST] = "new-destination",
 	[HU_BEACON] = "beacon",           [HU_SILENCE] = "update-silence",
+	[HU_STARTUP] = "persistence-startup",
 };
 
 static const char *const cat_tech[HU_CAT__COUNT] = {
@@ -30,7 +31,7 @@ static const char *const cat_tech[HU_CAT__COUNT] = {
 	[HU_TASK] = "T1053.005",  [HU_REGISTRY] = "T1547.001",     [HU_SERVICE] = "T1543.003",
 	[HU_WMI] = "T1546.003",   [HU_HOSTS_FILE] = "T1565.001",   [HU_SCRIPT] = "T1059.001",
 	[HU_CHILD] = "T1204.002", [HU_MODULE] = "T1574.002",       [HU_DEST] = "T1071",
-	[HU_BEACON] = "T1071.001", [HU_SILENCE] = "T1562.001",
+	[HU_BEACON] = "T1071.001", [HU_SILENCE] = "T1562.001",       [HU_STARTUP] = "T1547.001",
 };
 
 const char *hu_cat_kind(hu_cat c)
@@ -74,7 +75,7 @@ hu_feat *hu_feat_get(hu_run *r, hu_cat cat, ug_sv value)
 void hu_feat_note(hu_run *r, hu_feat *f, uint32_t host, unsigned cls)
 {
 	bool created = false;
-	uint8_t *v = hu_set_upsert(&r->feat_hosts, ((uint64_t)f->id << 32) | ((uint64_t)host + 1), &created);
+	uint32_t *v = hu_set_upsert(&r->feat_hosts, ((uint64_t)f->id << 32) | ((uint64_t)host + 1), &created);
 	if (v)
 		*v |= (uint8_t)cls;
 }

@@ -25,9 +25,19 @@
 
 /* --- normalization --- */
 
+/* A scratch buffer of the run's small ring (valid for HU_SCRATCH more calls). */
+static char *scratch(hu_run *r, size_t n)
+{
+	ug_buf *b = &r->scratch[r->scratch_next++ % HU_SCRATCH];
+	b->len = 0;
+	if (!ug_buf_reserve(b, n + 1))
+		return NULL;
+	return b->p;
+}
+
 const char *hu_norm_path(hu_run *r, ug_sv path, bool digits)
 {
-	char *out = ug_arena_alloc(&r->arena, path.n + 1);
+	char *out = scratch(r, path.n);
 	if (!out)
 		return "";
 	size_t o = 0;
@@ -66,13 +76,14 @@ static const char *norm_reg(hu_run *r, ug_sv key)
 	if (!s)
 		return p;
 	const char *e = strchr(s + 1, '\\');
-	ug_buf b = UG_BUF_INIT;
-	ug_buf_append(&b, p, (size_t)(s - p));
-	ug_buf_puts(&b, "\\*");
-	if (e)
-		ug_buf_puts(&b, e);
-	const char *res = hu_strdup(r, ug_buf_sv(&b));
-	ug_buf_free(&b);
+	size_t head = (size_t)(s - p), tail = e ? strlen(e) : 0;
+	char *res = scratch(r, head + 2 + tail);
+	if (!res)
+		return "";
+	memcpy(res, p, head);
+	memcpy(res + head, "\\*", 2);
+	memcpy(res + head + 2, e ? e : "", tail);
+	res[head + 2 + tail] = '\0';
 	return res;
 }
 
@@ -180,8 +191,14 @@ bool hu_in_footprint(hu_run *r, ug_sv path)
 
 /* --- observations --- */
 
+static const char *detail_of(hu_run *r, const ug_event *ev, ug_sv what);
+
+/* Note f after dv. The detail is a ready string, or (detail NULL) made from
+ * what when the observation is new: most features seen are never observed
+ * (not after a window delivery, or already noted), so words are built only
+ * for those that are, and memory grows with findings, not events. */
 static void observe(hu_run *r, hu_deliv *dv, hu_feat *f, const ug_event *ev, bool lineage,
-                    ug_sv raw, const char *detail)
+                    ug_sv raw, const char *detail, ug_sv what)
 {
 	if (!dv || !dv->d.in_window || !f)
 		return;
@@ -199,6 +216,8 @@ static void observe(hu_run *r, hu_deliv *dv, hu_feat *f, const ug_event *ev, boo
 		}
 		return;
 	}
+	if (!detail)
+		detail = detail_of(r, ev, what);
 	hu_obs o = {dv, f, ev->ts, lineage, detail, {ev->source, ev->record}, NULL,
 	            raw.n ? hu_strdup(r, ug_sv_make(raw.p, UG_MIN(raw.n, 1000))) : f->value};
 	if (HU_PUSH(r->obs, r->nobs, r->capobs, o))
@@ -214,19 +233,21 @@ typedef struct ctx2 {
 	unsigned cls;
 } ctx2;
 
-static void feature(ctx2 *c, hu_cat cat, ug_sv value, ug_sv raw, const char *detail)
+/* what: the part of the event the finding's words quote (detail_of). */
+static hu_feat *feature(ctx2 *c, hu_cat cat, ug_sv value, ug_sv raw, ug_sv what)
 {
 	if (!value.n)
-		return;
+		return NULL;
 	hu_feat *f = hu_feat_get(c->r, cat, value);
 	if (!f)
-		return;
+		return NULL;
 	/* lineage from a window delivery first, then the time after one */
 	bool lin = c->lin_dv && (c->lin_dv->d.in_window || !c->time_dv);
 	hu_deliv *dv = lin ? c->lin_dv : c->time_dv;
 	unsigned cls = dv ? (dv->d.in_window ? HU_CLASS_WINDOW : HU_CLASS_BASELINE) : HU_CLASS_OTHER;
 	hu_feat_note(c->r, f, c->h->id, cls);
-	observe(c->r, dv, f, c->ev, lin, raw, detail);
+	observe(c->r, dv, f, c->ev, lin, raw, NULL, what);
+	return f;
 }
 
 static const char *detail_of(hu_run *r, const ug_event *ev, ug_sv what)
@@ -293,25 +314,28 @@ static void on_file(ctx2 *c)
 	if (!path.n)
 		return;
 	if (ug_sv_ends_with_nocase(path, UG_SV("\\drivers\\etc\\hosts"))) {
-		feature(c, HU_HOSTS_FILE, UG_SV("hosts"), path, detail_of(r, c->ev, path));
+		feature(c, HU_HOSTS_FILE, UG_SV("hosts"), path, path);
 		return;
 	}
 	size_t t = ug_sv_find_nocase(path, UG_SV("\\system32\\tasks\\"));
 	if (t != SIZE_MAX) {
 		const char *name = hu_norm_path(r, ug_sv_sub(path, t + 15, path.n), false);
-		feature(c, HU_TASK, ug_sv_from(name), ug_sv_sub(path, t + 15, path.n), detail_of(r, c->ev, path));
+		feature(c, HU_TASK, ug_sv_from(name), ug_sv_sub(path, t + 15, path.n), path);
 		return;
 	}
 	bool exec = has_ext(path, exec_exts);
 	bool inside = hu_in_footprint(r, path);
-	if (exec && !inside) {
-		feature(c, HU_DROP, ug_sv_from(hu_norm_path(r, path, true)), path, detail_of(r, c->ev, path));
+	const char *norm = hu_norm_path(r, path, true);
+	bool startup = hu_is_startup_folder(norm);
+	if ((exec && !inside) || startup) {
+		/* anything in a Startup folder runs at logon, a shortcut too */
+		feature(c, startup ? HU_STARTUP : HU_DROP, ug_sv_from(norm), path, path);
 		char dkey[600];
 		if (c->lin_dv && key_for(dkey, sizeof(dkey), c->ev->host, path))
 			ug_map_put(&r->dropped, ug_sv_from(dkey), c->lin_dv);
 	} else if (inside && (c->lin_dv || !exec)) {
 		feature(c, HU_PRODUCT_FILE, ug_sv_from(hu_norm_path(r, path, true)), path,
-		        detail_of(r, c->ev, path));
+		        path);
 	}
 	ug_sv hashes = ug_event_get(c->ev, UG_F_HASHES);
 	size_t i = ug_sv_find_nocase(hashes, UG_SV("SHA256="));
@@ -323,7 +347,7 @@ static void on_file(ctx2 *c)
 		for (size_t k = 0; k < n; k++)
 			up[k] = (char)(sha.p[k] >= 'a' && sha.p[k] <= 'f' ? sha.p[k] - 32 : sha.p[k]);
 		up[n] = '\0';
-		feature(c, HU_HASH, ug_sv_make(up, n), ug_sv_make(up, n), detail_of(r, c->ev, path));
+		feature(c, HU_HASH, ug_sv_make(up, n), ug_sv_make(up, n), path);
 	}
 }
 
@@ -374,7 +398,7 @@ static void on_script(ctx2 *c, ug_sv img, ug_sv cmd)
 		last = script_flags[i][1];
 	}
 	if (last)
-		feature(c, HU_SCRIPT, ug_buf_sv(&b), ug_buf_sv(&b), detail_of(c->r, c->ev, cmd));
+		feature(c, HU_SCRIPT, ug_buf_sv(&b), ug_buf_sv(&b), cmd);
 	ug_buf_free(&b);
 }
 
@@ -387,16 +411,16 @@ static void on_process(ctx2 *c)
 	if (ug_sv_eq_nocase(base, UG_SV("schtasks.exe")) && ug_sv_contains_nocase(cmd, UG_SV("/create"))) {
 		ug_sv tn = switch_value(cmd, UG_SV("/tn"));
 		if (tn.n)
-			feature(c, HU_TASK, ug_sv_from(hu_norm_path(r, tn, false)), tn, detail_of(r, c->ev, cmd));
+			feature(c, HU_TASK, ug_sv_from(hu_norm_path(r, tn, false)), tn, cmd);
 	}
 	if (ug_sv_eq_nocase(base, UG_SV("sc.exe")) && ug_sv_contains_nocase(cmd, UG_SV(" create "))) {
 		ug_sv rest = ug_sv_sub(cmd, ug_sv_find_nocase(cmd, UG_SV(" create ")) + 8, cmd.n);
 		ug_sv name = ug_sv_split_next(&rest, ' ');
-		feature(c, HU_SERVICE, ug_sv_from(hu_norm_path(r, name, false)), name, detail_of(r, c->ev, cmd));
+		feature(c, HU_SERVICE, ug_sv_from(hu_norm_path(r, name, false)), name, cmd);
 	}
 	on_script(c, img, cmd);
 	if (c->lin_dv && !ug_profile_is_updater(r->prof, img) && !hu_in_footprint(r, img))
-		feature(c, HU_CHILD, ug_sv_from(hu_norm_path(r, img, true)), img, detail_of(r, c->ev, cmd));
+		feature(c, HU_CHILD, ug_sv_from(hu_norm_path(r, img, true)), img, cmd);
 }
 
 static void on_registry(ctx2 *c)
@@ -406,28 +430,26 @@ static void on_registry(ctx2 *c)
 	if (!key.n)
 		return;
 	const char *k = norm_reg(r, key);
-	bool run = strstr(k, "\\currentversion\\run") || strstr(k, "\\policies\\explorer\\run\\");
-	bool wl = strstr(k, "\\winlogon\\") &&
-	          (strstr(k, "\\shell") || strstr(k, "\\userinit") || strstr(k, "\\notify"));
-	bool ifeo = strstr(k, "\\image file execution options\\") &&
-	            (strstr(k, "\\debugger") || strstr(k, "\\globalflag"));
 	const char *svc = strstr(k, "\\controlset");
 	svc = svc ? strstr(svc, "\\services\\") : NULL;
 	ug_sv details = ug_event_get(c->ev, UG_F_DETAILS);
 	if (svc && (strstr(svc, "\\imagepath") || strstr(svc, "\\servicedll"))) {
 		ug_sv rest = ug_sv_from(svc + 10);
 		ug_sv name = ug_sv_split_next(&rest, '\\');
-		feature(c, HU_SERVICE, name, name, detail_of(r, c->ev, details));
-	} else if (run || wl || ifeo) {
-		feature(c, HU_REGISTRY, ug_sv_from(k), key, detail_of(r, c->ev, details));
+		feature(c, HU_SERVICE, name, name, details);
+		return;
 	}
+	const hu_asep *asep = hu_asep_of_key(k);
+	hu_feat *f = asep ? feature(c, HU_REGISTRY, ug_sv_from(k), key, details) : NULL;
+	if (f && !f->technique)
+		f->technique = asep->technique;
 }
 
 static void on_task(ctx2 *c)
 {
 	ug_sv tn = ug_event_get(c->ev, UG_F_TASK_NAME);
 	if (tn.n)
-		feature(c, HU_TASK, ug_sv_from(hu_norm_path(c->r, tn, false)), tn, detail_of(c->r, c->ev, tn));
+		feature(c, HU_TASK, ug_sv_from(hu_norm_path(c->r, tn, false)), tn, tn);
 }
 
 static void on_service(ctx2 *c)
@@ -436,7 +458,7 @@ static void on_service(ctx2 *c)
 	ug_sv path = ug_event_get(c->ev, UG_F_IMAGE_PATH);
 	if (name.n)
 		feature(c, HU_SERVICE, ug_sv_from(hu_norm_path(c->r, name, false)), name,
-		        detail_of(c->r, c->ev, path));
+		        path);
 }
 
 static void on_wmi(ctx2 *c)
@@ -447,7 +469,7 @@ static void on_wmi(ctx2 *c)
 	if (!v.n)
 		v = ug_event_get(c->ev, UG_F_CONSUMER);
 	if (v.n)
-		feature(c, HU_WMI, ug_sv_from(hu_norm_path(c->r, v, false)), v, detail_of(c->r, c->ev, v));
+		feature(c, HU_WMI, ug_sv_from(hu_norm_path(c->r, v, false)), v, v);
 }
 
 static void on_module(ctx2 *c)
@@ -459,7 +481,7 @@ static void on_module(ctx2 *c)
 	ug_sv mod = ug_event_get(c->ev, UG_F_IMAGE_LOADED);
 	if (!c->lin_dv && !hu_in_footprint(c->r, img) && !hu_in_footprint(c->r, mod))
 		return;
-	feature(c, HU_MODULE, ug_sv_from(hu_norm_path(c->r, mod, false)), mod, detail_of(c->r, c->ev, mod));
+	feature(c, HU_MODULE, ug_sv_from(hu_norm_path(c->r, mod, false)), mod, mod);
 }
 
 /* A contact with a destination first seen in the fleet after the warm-up. */
@@ -477,8 +499,10 @@ static void on_dest(ctx2 *c)
 		x->feat = hu_feat_get(r, HU_DEST, d);
 	if (!x->feat)
 		return;
+	/* one series per kind of source: the proxy's clock may be minutes off the
+	 * endpoint's, and the same contacts seen twice, skewed, break the rhythm */
 	char key[16];
-	uint32_t ids[2] = {c->h->id, x->feat->id};
+	uint32_t ids[3] = {c->h->id, x->feat->id, hu_seen_by(c->ev)};
 	memcpy(key, ids, sizeof(ids));
 	bool created = false;
 	ug_map_entry *e = ug_map_upsert(&r->series_by_key, ug_sv_make(key, sizeof(ids)), &created);
@@ -500,7 +524,7 @@ static void on_dest(ctx2 *c)
 	else if (c->ev->ts < s->t[0])
 		s->t[0] = c->ev->ts;
 	if (c->lin_dv && c->lin_dv->d.in_window)
-		observe(r, c->lin_dv, x->feat, c->ev, true, d, detail_of(r, c->ev, d));
+		observe(r, c->lin_dv, x->feat, c->ev, true, d, NULL, d);
 }
 
 static hu_host *event_host(hu_run *r, const ug_event *ev, bool endpoint)
@@ -563,7 +587,15 @@ static int dbl_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Periodic contacts: most gaps within 35% of the median gap (missed beats allowed). */
+/* A beacon keeps calling home: its regular contacts cover at least this long
+ * (a burst of requests, a download in pieces, is not one), and a gap counts
+ * as regular when it is a whole number of periods, up to this many (missed
+ * beats); a longer silence is not part of the rhythm. */
+#define BEACON_MIN_SPAN (30 * UG_NS_PER_MIN)
+#define BEACON_MAX_MISSED 4
+
+/* Periodic contacts: most gaps within 35% of a whole number of median gaps,
+ * the regular ones covering BEACON_MIN_SPAN. t is sorted. */
 static bool beacon(const ug_time *t, size_t n, double *period, double *jitter)
 {
 	double g[SERIES_MAX];
@@ -581,21 +613,22 @@ static bool beacon(const ug_time *t, size_t n, double *period, double *jitter)
 	double s[SERIES_MAX];
 	memcpy(s, g, ng * sizeof(double));
 	qsort(s, ng, sizeof(double), dbl_cmp);
-	double med = s[ng / 2], dev = 0;
+	double med = s[ng / 2], dev = 0, covered = 0;
 	size_t ok = 0;
 	for (size_t i = 0; i < ng; i++) {
 		double ratio = g[i] / med;
 		double k = ratio < 1.5 ? 1 : (double)(long)(ratio + 0.5); /* missed beats */
 		double off = ratio / k - 1;
 		off = off < 0 ? -off : off;
-		if (off <= 0.35) {
+		if (off <= 0.35 && k <= BEACON_MAX_MISSED + 1) {
 			ok++;
 			dev += off;
+			covered += g[i];
 		}
 	}
 	*period = med;
 	*jitter = ok ? dev / (double)ok : 1;
-	return med >= 10 && ok * 10 >= ng * 7;
+	return med >= 10 && ok * 10 >= ng * 7 && covered * 1e9 >= (double)BEACON_MIN_SPAN;
 }
 
 static void series_finish(hu_run *r, hu_series *s)
@@ -608,7 +641,7 @@ static void series_finish(hu_run *r, hu_series *s)
 	if (!d || !d->d.in_window)
 		return;
 	ug_event fake = {.ts = s->t[0], .source = s->prov.source, .record = s->prov.record};
-	observe(r, d, s->feat, &fake, false, UG_SV_NULL, s->feat->value);
+	observe(r, d, s->feat, &fake, false, UG_SV_NULL, s->feat->value, UG_SV_NULL);
 	size_t n = 0;
 	while (n < s->n && s->t[n] <= s->t[0] + SERIES_SPAN)
 		n++;
@@ -621,7 +654,7 @@ static void series_finish(hu_run *r, hu_series *s)
 	hu_feat *bf = hu_feat_get(r, HU_BEACON, ug_sv_from(s->feat->value));
 	if (bf) {
 		hu_feat_note(r, bf, s->host, cls);
-		observe(r, d, bf, &fake, false, UG_SV_NULL, hu_strdup(r, ug_buf_sv(&b)));
+		observe(r, d, bf, &fake, false, UG_SV_NULL, hu_strdup(r, ug_buf_sv(&b)), UG_SV_NULL);
 	}
 	ug_buf_free(&b);
 }
@@ -657,7 +690,7 @@ static void silence(hu_run *r, hu_host *h, hu_deliv *d)
 	ug_buf_printf(&b, "contacted the update hosts about every %.0f min before; none after, while active %.1f h longer",
 	              (double)gap / 6e10, (double)(h->last_seen - t0) / 3.6e12);
 	ug_event fake = {.ts = t0, .source = d->d.prov.source, .record = d->d.prov.record};
-	observe(r, d, f, &fake, false, UG_SV_NULL, hu_strdup(r, ug_buf_sv(&b)));
+	observe(r, d, f, &fake, false, UG_SV_NULL, hu_strdup(r, ug_buf_sv(&b)), UG_SV_NULL);
 	ug_buf_free(&b);
 }
 

@@ -121,10 +121,10 @@ static hu_session *session_touch(hu_run *r, ug_sv key, ug_time t, uint32_t host,
 {
 	*fresh = false;
 	bool created = false;
-	ug_map_entry *e = ug_map_upsert(&r->sess_by_key, key, &created);
-	if (!e)
+	uint32_t *slot = hu_set_upsert(&r->sess_by_key, ug_hash_bytes(key.p, key.n), &created);
+	if (!slot)
 		return NULL;
-	size_t idx = (size_t)(uintptr_t)e->value;
+	size_t idx = *slot;
 	if (idx) {
 		hu_session *s = &r->sess[idx - 1];
 		if (t <= s->end + SESSION_GAP && t >= s->start - SESSION_GAP) {
@@ -134,11 +134,10 @@ static hu_session *session_touch(hu_run *r, ug_sv key, ug_time t, uint32_t host,
 		}
 	}
 	hu_session s = {.host = host, .start = t, .end = t, .prov = {ev->source, ev->record}};
-	s.ip = ip.n ? hu_strdup(r, ip) : NULL;
-	if (!HU_PUSH(r->sess, r->nsess, r->capsess, s))
+	s.ip = ip.n ? hu_intern(r, ip) : NULL;
+	if (r->nsess >= UINT32_MAX - 1 || !HU_PUSH(r->sess, r->nsess, r->capsess, s))
 		return NULL;
-	e = ug_map_find(&r->sess_by_key, key); /* the push did not touch the map */
-	e->value = (void *)(uintptr_t)r->nsess;
+	*slot = (uint32_t)r->nsess; /* index + 1; the push did not touch the set */
 	*fresh = true;
 	return &r->sess[r->nsess - 1];
 }
@@ -177,7 +176,7 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 	s->seen |= UG_SEEN_ENDPOINT;
 	if (fresh) {
 		s->guid = hu_strdup(r, id);
-		s->image = hu_strdup(r, ug_event_get(ev, UG_F_IMAGE));
+		s->image = hu_intern(r, ug_event_get(ev, UG_F_IMAGE));
 		hu_footprint_note(r, ug_event_get(ev, UG_F_IMAGE), true);
 	}
 	if (ev->kind == UG_KIND_PROCESS_START)
@@ -187,7 +186,7 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 	case UG_KIND_PROCESS_START:
 		sha = sha256_of(ug_event_get(ev, UG_F_HASHES));
 		if (sha.n && !s->sha256)
-			s->sha256 = hu_strdup(r, sha);
+			s->sha256 = hu_intern(r, sha);
 		break;
 	case UG_KIND_REGISTRY_SET:
 		/* an updater that makes itself or something persistent acted on the
@@ -205,13 +204,13 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 	case UG_KIND_DNS_QUERY: {
 		ug_sv q = ug_event_get(ev, UG_F_QUERY_NAME);
 		if (!s->server && ug_profile_is_update_host(r->prof, q))
-			s->server = hu_strdup(r, q);
+			s->server = hu_intern(r, q);
 		break;
 	}
 	case UG_KIND_NETWORK_CONNECT: {
 		ug_sv ip = ug_event_get(ev, UG_F_DESTINATION_IP);
 		if (!s->server_ip && ip.n && !is_private_ip(ip))
-			s->server_ip = hu_strdup(r, ip);
+			s->server_ip = hu_intern(r, ip);
 		if (ip.n && !is_private_ip(ip) && !ug_sv_eq(ip, UG_SV("-")))
 			HU_PUSH(h->contacts, h->ncontacts, h->capcontacts, ev->ts);
 		break;
@@ -226,7 +225,7 @@ static void updater_child(hu_run *r, const ug_event *ev)
 {
 	char key[300];
 	endpoint_key(key, sizeof(key), ev->host, proc_id(ev, true));
-	size_t idx = (size_t)(uintptr_t)ug_map_get(&r->sess_by_key, ug_sv_from(key));
+	size_t idx = hu_set_get(&r->sess_by_key, ug_hash_bytes(key, strlen(key)));
 	if (!idx)
 		return;
 	hu_session *s = &r->sess[idx - 1];
@@ -278,6 +277,11 @@ static unsigned net_seen(const ug_event *ev)
 	           : UG_SEEN_NETWORK;
 }
 
+unsigned hu_seen_by(const ug_event *ev)
+{
+	return hu_is_endpoint(ev) ? UG_SEEN_ENDPOINT : net_seen(ev);
+}
+
 static uint64_t event_bytes(const ug_event *ev)
 {
 	uint64_t b = 0;
@@ -289,15 +293,15 @@ static void session_request(hu_run *r, hu_session *s, const ug_event *ev, ug_sv 
 {
 	s->seen |= net_seen(ev);
 	if (!s->server || ev->ts <= s->start)
-		s->server = hu_strdup(r, server);
+		s->server = hu_intern(r, server);
 	ug_sv sip = ug_event_get(ev, UG_F_DESTINATION_IP);
 	if (sip.n && !s->server_ip && !is_private_ip(sip))
-		s->server_ip = hu_strdup(r, sip);
+		s->server_ip = hu_intern(r, sip);
 	uint64_t b = event_bytes(ev);
 	if (ev->kind == UG_KIND_HTTP_REQUEST && (b > s->max_bytes || !s->url)) {
 		ug_sv url = ug_event_get(ev, UG_F_C_URI);
 		if (url.n)
-			s->url = hu_strdup(r, url);
+			s->url = hu_intern(r, url);
 	}
 	if (b > s->max_bytes)
 		s->max_bytes = b;
@@ -306,24 +310,71 @@ static void session_request(hu_run *r, hu_session *s, const ug_event *ev, ug_sv 
 		s->download = true;
 }
 
-/* A package-sized transfer from a client right after its manifest fetch. */
+/* Does transfer x (bytes at t from the session's client) follow session s's
+ * manifest fetch? Then s delivered a package. */
+static bool package_of(hu_run *r, hu_session *s, ug_time t, uint64_t b, const char *url)
+{
+	if (s->download || t < s->start - r->skew || t > s->end + PACKAGE_FOLLOW)
+		return false;
+	s->download = true;
+	s->max_bytes = b;
+	s->end = UG_MAX(s->end, t);
+	if (url)
+		s->url = url;
+	return true;
+}
+
+/* A package-sized transfer from a client right after its manifest fetch;
+ * kept for later when its session is not known yet. */
 static void maybe_package(hu_run *r, const ug_event *ev, ug_sv ip)
 {
 	uint64_t b = event_bytes(ev);
 	if (b < PACKAGE_BYTES)
 		return;
-	size_t idx = (size_t)(uintptr_t)ug_map_get(&r->sess_by_key, ip);
-	if (!idx)
+	ug_sv u = ug_event_get(ev, UG_F_C_URI);
+	const char *url = u.n ? hu_intern(r, u) : NULL;
+	size_t idx = hu_set_get(&r->sess_by_key, ug_hash_bytes(ip.p, ip.n));
+	if (idx && package_of(r, &r->sess[idx - 1], ev->ts, b, url))
 		return;
-	hu_session *s = &r->sess[idx - 1];
-	if (s->download || ev->ts < s->start || ev->ts > s->end + PACKAGE_FOLLOW)
+	hu_transfer x = {hu_intern(r, ip), ev->ts, b, url};
+	if (x.client)
+		HU_PUSH(r->transfers, r->ntransfers, r->captransfers, x);
+}
+
+static int transfer_cmp(const void *a, const void *b)
+{
+	const hu_transfer *x = a, *y = b;
+	int c = strcmp(x->client, y->client);
+	return c ? c : (x->t < y->t ? -1 : x->t > y->t);
+}
+
+/* After pass 1: the transfers kept for later, against every network session
+ * of their client (both sorted by client and time). */
+static void match_transfers(hu_run *r)
+{
+	if (!r->ntransfers)
 		return;
-	s->download = true;
-	s->max_bytes = b;
-	s->end = ev->ts;
-	ug_sv url = ug_event_get(ev, UG_F_C_URI);
-	if (url.n)
-		s->url = hu_strdup(r, url);
+	qsort(r->transfers, r->ntransfers, sizeof(*r->transfers), transfer_cmp);
+	for (size_t i = 0; i < r->nsess; i++) {
+		hu_session *s = &r->sess[i];
+		if (s->download || s->host != UINT32_MAX || !s->ip)
+			continue;
+		/* the first transfer of this client at or after the session's start */
+		size_t lo = 0, hi = r->ntransfers;
+		hu_transfer key = {s->ip, s->start - r->skew, 0, NULL};
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (transfer_cmp(&r->transfers[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < r->ntransfers && !strcmp(r->transfers[lo].client, s->ip))
+			package_of(r, s, r->transfers[lo].t, r->transfers[lo].bytes, r->transfers[lo].url);
+	}
+	free(r->transfers);
+	r->transfers = NULL;
+	r->ntransfers = r->captransfers = 0;
 }
 
 static void network_event(hu_run *r, const ug_event *ev)
@@ -332,12 +383,12 @@ static void network_event(hu_run *r, const ug_event *ev)
 	    ev->kind != UG_KIND_DNS_QUERY)
 		return;
 	ug_sv dest = hu_event_dest(ev);
-	if (!dest.n)
-		return;
 	ug_sv ip = client_ip(ev);
 	if (!ip.n)
 		return;
-	if (!ug_profile_is_update_host(r->prof, dest)) {
+	/* a connection known by its addresses only (Zeek conn.log) may carry the
+	 * package of a session its ssl/http/dns records show */
+	if (!dest.n || !ug_profile_is_update_host(r->prof, dest)) {
 		if (ev->kind != UG_KIND_DNS_QUERY)
 			maybe_package(r, ev, ip);
 		return;
@@ -349,7 +400,7 @@ static void network_event(hu_run *r, const ug_event *ev)
 	if (ev->kind == UG_KIND_DNS_QUERY) {
 		s->seen |= UG_SEEN_NETWORK;
 		if (!s->server)
-			s->server = hu_strdup(r, dest);
+			s->server = hu_intern(r, dest);
 		return;
 	}
 	session_request(r, s, ev, dest);
@@ -520,6 +571,7 @@ int hu_lineage_roots(hu_run *r)
 int hu_deliveries_finish(hu_run *r)
 {
 	hu_ipmap_finish(r);
+	match_transfers(r);
 	resolve_hosts(r);
 	/* bucket sessions per host */
 	size_t *count = calloc(r->nhosts + 1, sizeof(*count));

@@ -1,4 +1,6 @@
-/* hunt.c — the hunt driver: options -> profile, two passes over the logs,
+/* hunt.c — the hunt driver: options -> profile, two passes over the logs
+ * (the known-indicator sweep rides along the second; the second is read again
+ * only when the window is inferred),
  * then baseline, verdicts and IOCs into one ug_hunt_result that owns its
  * memory. The analysis itself lives in the other files of this folder
  * (deliveries, behaviour, baseline, verdict, iocs); this file only wires them
@@ -62,7 +64,7 @@ static uint64_t mix64(uint64_t k)
 static bool set_rehash(hu_set *s, size_t ncap)
 {
 	uint64_t *keys = calloc(ncap, sizeof(*keys));
-	uint8_t *vals = calloc(ncap, 1);
+	uint32_t *vals = calloc(ncap, sizeof(*vals));
 	if (!keys || !vals) {
 		free(keys);
 		free(vals);
@@ -85,14 +87,20 @@ static bool set_rehash(hu_set *s, size_t ncap)
 	return true;
 }
 
-uint8_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created)
+static size_t set_slot(const hu_set *s, uint64_t key)
+{
+	size_t j = mix64(key) & (s->cap - 1);
+	while (s->keys[j] && s->keys[j] != key)
+		j = (j + 1) & (s->cap - 1);
+	return j;
+}
+
+uint32_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created)
 {
 	key = key ? key : 1;
 	if ((s->count + 1) * 4 >= s->cap * 3 && !set_rehash(s, s->cap ? s->cap * 2 : 1024))
 		return NULL;
-	size_t j = mix64(key) & (s->cap - 1);
-	while (s->keys[j] && s->keys[j] != key)
-		j = (j + 1) & (s->cap - 1);
+	size_t j = set_slot(s, key);
 	*created = !s->keys[j];
 	if (*created) {
 		s->keys[j] = key;
@@ -104,15 +112,16 @@ uint8_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created)
 bool hu_set_has(const hu_set *s, uint64_t key)
 {
 	key = key ? key : 1;
+	return s->cap && s->keys[set_slot(s, key)] == key;
+}
+
+uint32_t hu_set_get(const hu_set *s, uint64_t key)
+{
+	key = key ? key : 1;
 	if (!s->cap)
-		return false;
-	size_t j = mix64(key) & (s->cap - 1);
-	while (s->keys[j]) {
-		if (s->keys[j] == key)
-			return true;
-		j = (j + 1) & (s->cap - 1);
-	}
-	return false;
+		return 0;
+	size_t j = set_slot(s, key);
+	return s->keys[j] == key ? s->vals[j] : 0;
 }
 
 void hu_set_free(hu_set *s)
@@ -127,6 +136,17 @@ void hu_set_free(hu_set *s)
 const char *hu_strdup(hu_run *r, ug_sv s)
 {
 	return ug_arena_dup(&r->arena, s).p;
+}
+
+const char *hu_intern(hu_run *r, ug_sv s)
+{
+	bool created = false;
+	ug_map_entry *e = ug_map_upsert(&r->interned, s, &created);
+	if (!e)
+		return NULL;
+	if (created)
+		e->value = (void *)hu_strdup(r, s);
+	return e->value;
 }
 
 /* Append item to a sep-separated malloc'd list unless it is already there. */
@@ -204,7 +224,7 @@ static void run_init(hu_run *r, const ug_hunt_opts *o, const ug_ctx *ctx)
 	r->data_last = INT64_MIN;
 	ug_map_init(&r->host_by_name, false);
 	ug_map_init(&r->ipmap, false);
-	ug_map_init(&r->sess_by_key, false);
+	ug_map_init(&r->interned, false);
 	ug_map_init(&r->lineage, false);
 	ug_map_init(&r->dropped, true);
 	ug_map_init(&r->dests, true);
@@ -221,6 +241,7 @@ static void run_free_work(hu_run *r)
 	for (size_t i = 0; i < r->nsess; i++)
 		free(r->sess[i].files);
 	free(r->sess);
+	free(r->transfers);
 	for (size_t i = 0; i < r->nhosts; i++) {
 		free(r->hosts[i]->ips);
 		free(r->hosts[i]->dv);
@@ -239,7 +260,10 @@ static void run_free_work(hu_run *r)
 	hu_ipmap_free(r);
 	ug_map_free(&r->host_by_name);
 	ug_map_free(&r->ipmap);
-	ug_map_free(&r->sess_by_key);
+	hu_set_free(&r->sess_by_key);
+	ug_map_free(&r->interned);
+	for (size_t i = 0; i < HU_SCRATCH; i++)
+		ug_buf_free(&r->scratch[i]);
 	ug_map_free(&r->lineage);
 	ug_map_free(&r->dropped);
 	ug_map_free(&r->dests);
@@ -304,17 +328,36 @@ static void take_sources(hu_run *r, ug_input *in)
 	ug_buf_free(&b);
 }
 
+/* Pass 2, feeding the known-indicator sweep too the first time. */
+static int pass2_event(const ug_event *ev, void *user)
+{
+	hu_run *r = user;
+	if (r->sweeping && hu_sweep_event(r, ev))
+		return 1;
+	return hu_pass2_event(ev, user);
+}
+
+static int behaviour_pass(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
+{
+	r->sweeping = r->sweep != NULL;
+	int rc = read_pass(r, paths, npaths, pass2_event, NULL, err);
+	r->sweeping = false; /* swept once: a later pass only judges again */
+	return rc;
+}
+
 static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 {
 	ug_input *in1 = NULL;
-	int rc = read_pass(r, paths, npaths, hu_pass1_event, &in1, err);
+	int rc = hu_sweep_begin(r, err);
+	if (rc == UG_OK)
+		rc = read_pass(r, paths, npaths, hu_pass1_event, &in1, err);
 	if (rc != UG_OK)
 		return rc;
 	take_sources(r, in1);
 	ug_input_free(in1);
 	rc = hu_deliveries_finish(r);
 	if (rc == UG_OK)
-		rc = read_pass(r, paths, npaths, hu_pass2_event, NULL, err);
+		rc = behaviour_pass(r, paths, npaths, err);
 	if (rc != UG_OK)
 		return rc;
 	hu_behaviour_finish(r);
@@ -326,7 +369,7 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 		r->window_inferred = true;
 		rc = hu_window_apply(r);
 		if (rc == UG_OK)
-			rc = read_pass(r, paths, npaths, hu_pass2_event, NULL, err);
+			rc = behaviour_pass(r, paths, npaths, err);
 		if (rc != UG_OK)
 			return rc;
 		hu_behaviour_finish(r);
@@ -337,7 +380,7 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 		rc = hu_iocs(r);
 	if (rc != UG_OK)
 		return ug_error_set(err, rc, "hunt: out of memory");
-	return hu_sweep(r, paths, npaths, err);
+	return hu_sweep_finish(r, err);
 }
 
 int ug_hunt_run(const ug_hunt_opts *opts, char *const *paths, size_t npaths, const ug_ctx *ctx,
@@ -363,6 +406,7 @@ int ug_hunt_run(const ug_hunt_opts *opts, char *const *paths, size_t npaths, con
 	res->window_inferred = r->window_inferred;
 	res->after = r->after;
 	res->product = r->prof && r->prof->product ? ug_arena_strdup(&r->arena, r->prof->product) : "";
+	hu_sweep_free(r);
 	run_free_work(r);
 	priv->arena = r->arena;
 	priv->prof = r->prof;

@@ -11,6 +11,7 @@
 #define UG_HUNT_INT_H
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/map.h"
 #include "hunt/profile.h"
 #include "updguard/hunt.h"
@@ -20,14 +21,16 @@ bool hu_grow(void **p, size_t *cap, size_t need, size_t el);
 #define HU_PUSH(arr, n, cap, item) \
 	(hu_grow((void **)&(arr), &(cap), (n) + 1, sizeof(*(arr))) ? ((arr)[(n)++] = (item), true) : false)
 
-/* A set of 64-bit keys with a small value each (open addressing; key 0 unused). */
+/* A set of 64-bit keys with a 32-bit value each (open addressing; key 0 unused). */
 typedef struct hu_set {
 	uint64_t *keys;
-	uint8_t *vals;
+	uint32_t *vals;
 	size_t cap, count;
 } hu_set;
 /* Pointer to the value of key (inserted as 0 when absent; *created then); NULL on OOM. */
-uint8_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created);
+uint32_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created);
+/* Value of key, 0 when absent. */
+uint32_t hu_set_get(const hu_set *s, uint64_t key);
 bool hu_set_has(const hu_set *s, uint64_t key);
 void hu_set_free(hu_set *s);
 
@@ -82,6 +85,7 @@ typedef enum hu_cat {
 	HU_DEST,         /* new, rare destination contacted after the delivery */
 	HU_BEACON,
 	HU_SILENCE,
+	HU_STARTUP,      /* file written into a Startup folder */
 	HU_CAT__COUNT
 } hu_cat;
 
@@ -89,6 +93,7 @@ typedef struct hu_feat {
 	uint32_t id;
 	hu_cat cat;
 	const char *value;
+	const char *technique; /* ATT&CK id when more precise than the category's (autoruns), else NULL */
 	uint32_t n_window, n_baseline, n_other, n_fleet; /* distinct hosts, after finalize */
 } hu_feat;
 
@@ -113,6 +118,15 @@ typedef struct hu_series {
 	ug_prov prov;
 } hu_series;
 
+/* A package-sized transfer seen before the session it belongs to (Zeek's
+ * conn.log is read before its ssl.log and dns.log): matched after pass 1. */
+typedef struct hu_transfer {
+	const char *client;   /* interned client IP */
+	ug_time t;
+	uint64_t bytes;
+	const char *url;      /* interned, NULL when unknown */
+} hu_transfer;
+
 typedef struct hu_host {
 	uint32_t id;
 	const char *name;
@@ -133,6 +147,8 @@ typedef struct hu_dest {
 	hu_feat *feat;       /* when it is a candidate (new during the data) */
 } hu_dest;
 
+#define HU_SCRATCH 8
+
 typedef struct hu_run {
 	const ug_hunt_opts *opts;
 	const ug_ctx *ctx;
@@ -152,7 +168,13 @@ typedef struct hu_run {
 
 	hu_session *sess;
 	size_t nsess, capsess;
-	ug_map sess_by_key;    /* "host|guid" or client ip -> (session index + 1) */
+	hu_transfer *transfers; /* not yet matched to a session (deliveries.c) */
+	size_t ntransfers, captransfers;
+	/* hash of "host|guid" or of the client IP -> session index + 1. A 64-bit
+	 * hash stands for the key: millions of sessions cost 16 bytes each, and
+	 * two keys sharing a hash (odds ~ n^2 / 2^65) would only merge sessions. */
+	hu_set sess_by_key;
+	ug_map interned;       /* value -> its one copy in the arena (hu_intern) */
 
 	hu_deliv **dv;
 	size_t ndv, capdv;
@@ -176,6 +198,11 @@ typedef struct hu_run {
 	size_t nseries, capseries;
 	ug_map series_by_key;  /* "host|feat" -> hu_series* */
 
+	ug_buf scratch[HU_SCRATCH]; /* hu_norm_path's results, reused in turn */
+	unsigned scratch_next;
+	struct sweep *sweep;   /* known-indicator sweep (sweep.c), NULL when none */
+	bool sweeping;         /* this behaviour pass also feeds the sweep */
+
 	ug_hunt_result *res;
 } hu_run;
 
@@ -195,6 +222,9 @@ static inline bool hu_in_window(const hu_run *r, ug_time t)
 /* hunt.c */
 hu_host *hu_host_get(hu_run *r, ug_sv name, bool create);
 const char *hu_strdup(hu_run *r, ug_sv s);
+/* One shared copy per distinct value (server names, URLs, images, hashes:
+ * the same few values on every update session); NULL on OOM. */
+const char *hu_intern(hu_run *r, ug_sv s);
 void hu_append_list(hu_run *r, char **list, ug_sv item, char sep);
 
 /* ipmap.c */
@@ -211,6 +241,8 @@ int hu_deliveries_finish(hu_run *r);
 hu_deliv *hu_attributing(const hu_run *r, const hu_host *h, ug_time t);
 /* True when s is a normal endpoint event (a Windows channel). */
 bool hu_is_endpoint(const ug_event *ev);
+/* Which kind of source an event comes from: UG_SEEN_ENDPOINT, _PROXY or _NETWORK. */
+unsigned hu_seen_by(const ug_event *ev);
 /* The destination name of a network event, or an empty view. */
 ug_sv hu_event_dest(const ug_event *ev);
 /* The product's footprint: install dirs, the updaters' own folders (and
@@ -222,10 +254,22 @@ int hu_lineage_roots(hu_run *r);
 /* Registered domain of a host name ("a.b.example.co.uk" -> "example.co.uk"). */
 ug_sv hu_domain_of(ug_sv name);
 
+/* autoruns.c — auto-start extension points */
+typedef struct hu_asep {
+	const char *name;      /* "Run key", "COM object hijack", ... */
+	const char *technique; /* ATT&CK id */
+} hu_asep;
+/* The ASEP a registry key (normalized: lower case, SIDs as '*') belongs to, or NULL. */
+const hu_asep *hu_asep_of_key(const char *key);
+/* A (normalized) path inside a user's or the common Startup folder. */
+bool hu_is_startup_folder(const char *path);
+
 /* behaviour.c */
 int hu_pass2_event(const ug_event *ev, void *user);
 void hu_behaviour_finish(hu_run *r);
-/* Normalize a Windows path for prevalence: lower case, user names -> '*', digits runs -> '#'. */
+/* Normalize a Windows path for prevalence: lower case, user names -> '*',
+ * digit runs -> '#'. The result lives in the run's scratch ring: valid for
+ * HU_SCRATCH - 1 more calls; copy what is kept (hu_feat_get and maps do). */
 const char *hu_norm_path(hu_run *r, ug_sv path, bool digits);
 
 /* baseline.c */
@@ -235,6 +279,11 @@ void hu_feat_note(hu_run *r, hu_feat *f, uint32_t host, unsigned cls);
 void hu_baseline_finish(hu_run *r);
 const char *hu_cat_kind(hu_cat c);
 const char *hu_cat_technique(hu_cat c);
+/* Persistence categories: a task, a service, a registry ASEP, WMI, Startup. */
+static inline bool hu_cat_persists(hu_cat c)
+{
+	return c == HU_TASK || c == HU_REGISTRY || c == HU_SERVICE || c == HU_WMI || c == HU_STARTUP;
+}
 
 /* window.c */
 /* After a pass 2 with every delivery in the window: infer the window from
@@ -297,9 +346,16 @@ int hu_iocset_load(hu_iocset *s, const char *path, ug_error *err);
 typedef void (*hu_ioc_hit_fn)(void *user, const hu_known_ioc *ioc, const char *field, ug_sv raw);
 size_t hu_iocset_match(const hu_iocset *s, const ug_event *ev, hu_ioc_hit_fn fn, void *user);
 const char *hu_ioc_technique(const hu_known_ioc *ioc);
-/* After hu_iocs: one streamed pass over the input for the known indicators;
- * hits become known-ioc evidence, hosts hit are at least suspicious, the
- * indicators that hit join the result's IOC list. */
-int hu_sweep(hu_run *r, char *const *paths, size_t npaths, ug_error *err);
+/* The sweep for known indicators, riding along the behaviour pass:
+ * hu_sweep_begin before the first pass (loads the profile's and the --iocs
+ * indicators, so a bad file fails the run at once; no sweep when there are
+ * none), hu_sweep_event on every event of ONE behaviour pass (it needs pass
+ * 1's IP -> host map), hu_sweep_finish after hu_iocs: hits become known-ioc
+ * evidence, hosts hit are at least suspicious, the indicators that hit join
+ * the result's IOC list. hu_sweep_free forgets it (idempotent). */
+int hu_sweep_begin(hu_run *r, ug_error *err);
+int hu_sweep_event(hu_run *r, const ug_event *ev);
+int hu_sweep_finish(hu_run *r, ug_error *err);
+void hu_sweep_free(hu_run *r);
 
 #endif

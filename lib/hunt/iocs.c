@@ -60,7 +60,7 @@ static void from_evidence(hu_run *r, ioc_acc *a, const ug_evidence *e)
 	ug_sv v = ug_sv_from(e->value);
 	ug_sv pat = ug_sv_from(e->pattern ? e->pattern : e->value);
 	const char *k = e->kind, *ctx = e->summary;
-	if (!strcmp(k, "dropped-executable")) {
+	if (!strcmp(k, "dropped-executable") || !strcmp(k, "persistence-startup")) {
 		add_keyed(r, a, "file-path", pat, v, ctx, e->prov);
 		add_keyed(r, a, "file-name", ug_path_basename(pat), ug_path_basename(v), ctx, e->prov);
 	} else if (!strcmp(k, "new-file-hash")) {

@@ -1,6 +1,7 @@
 /* sweep.c — known indicators: load them (the profile's published IOCs and an
  * --iocs file, CSV or STIX 2.1 bundle), sweep every event of the input for
- * them in one extra streamed pass, and report every hit as `known-ioc`
+ * them as the hunt's behaviour pass streams by (the IP -> host map of the
+ * first pass is complete then), and report every hit as `known-ioc`
  * evidence on its host with provenance.
  *
  * Matching is by normalized value in one hash map per class of indicator
@@ -1210,35 +1211,61 @@ static void drop_updater_names(hu_run *r, hu_iocset *s)
 	}
 }
 
-int hu_sweep(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
+static void sweep_free(sweep *sw)
 {
-	sweep sw = {.r = r};
-	hu_iocset_init(&sw.set);
-	ug_map_init(&sw.by_key, false);
+	ug_map_free(&sw->by_key);
+	free(sw->hits);
+	hu_iocset_free(&sw->set);
+	free(sw);
+}
+
+int hu_sweep_begin(hu_run *r, ug_error *err)
+{
+	sweep *sw = calloc(1, sizeof(*sw));
+	if (!sw)
+		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
+	sw->r = r;
+	hu_iocset_init(&sw->set);
+	ug_map_init(&sw->by_key, false);
 	int rc = UG_OK;
-	profile_iocs(r, &sw.set);
+	profile_iocs(r, &sw->set);
 	if (r->opts->iocs_file)
-		rc = hu_iocset_load(&sw.set, r->opts->iocs_file, err);
-	if (rc == UG_OK && sw.set.skipped)
+		rc = hu_iocset_load(&sw->set, r->opts->iocs_file, err);
+	if (rc == UG_OK && sw->set.skipped)
 		ug_log_warn(r->ctx, "--iocs %s: %zu indicator(s) not swept for (object types or pattern "
-		            "languages the sweep does not match)", r->opts->iocs_file, sw.set.skipped);
+		            "languages the sweep does not match)", r->opts->iocs_file, sw->set.skipped);
 	if (rc == UG_OK)
-		drop_updater_names(r, &sw.set);
-	if (rc == UG_OK && sw.set.n) {
-		ug_input *in = NULL;
-		rc = ug_input_open(&in, paths, npaths, &r->opts->input, r->ctx, err);
-		if (rc == UG_OK) {
-			rc = ug_input_read(in, sweep_event, &sw, err);
-			ug_input_free(in);
-			if (rc != UG_OK || sw.oom)
-				rc = ug_error_set(err, rc < 0 ? rc : UG_ERR_NOMEM, "hunt: IOC sweep: %s",
-				                  sw.oom ? "out of memory" : "reading the logs failed");
-		}
-		if (rc == UG_OK && report(r, &sw) != UG_OK)
-			rc = ug_error_set(err, UG_ERR_NOMEM, "hunt: out of memory");
+		drop_updater_names(r, &sw->set);
+	if (rc != UG_OK || !sw->set.n) {
+		sweep_free(sw);
+		return rc;
 	}
-	ug_map_free(&sw.by_key);
-	free(sw.hits);
-	hu_iocset_free(&sw.set);
+	r->sweep = sw;
+	return UG_OK;
+}
+
+int hu_sweep_event(hu_run *r, const ug_event *ev)
+{
+	return sweep_event(ev, r->sweep);
+}
+
+int hu_sweep_finish(hu_run *r, ug_error *err)
+{
+	sweep *sw = r->sweep;
+	if (!sw)
+		return UG_OK;
+	int rc = UG_OK;
+	if (sw->oom)
+		rc = ug_error_set(err, UG_ERR_NOMEM, "hunt: IOC sweep: out of memory");
+	else if (report(r, sw) != UG_OK)
+		rc = ug_error_set(err, UG_ERR_NOMEM, "hunt: out of memory");
+	hu_sweep_free(r);
 	return rc;
+}
+
+void hu_sweep_free(hu_run *r)
+{
+	if (r->sweep)
+		sweep_free(r->sweep);
+	r->sweep = NULL;
 }

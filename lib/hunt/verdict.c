@@ -26,7 +26,7 @@ static const double cat_weight[HU_CAT__COUNT] = {
 	[HU_DROP] = 3,    [HU_PRODUCT_FILE] = 1, [HU_HASH] = 0.5,  [HU_TASK] = 4,
 	[HU_REGISTRY] = 4, [HU_SERVICE] = 4,      [HU_WMI] = 4,     [HU_HOSTS_FILE] = 3,
 	[HU_SCRIPT] = 2,  [HU_CHILD] = 1.5,       [HU_MODULE] = 4.5,  [HU_DEST] = 1,
-	[HU_BEACON] = 4,  [HU_SILENCE] = 1.5,
+	[HU_BEACON] = 4,  [HU_SILENCE] = 1.5,     [HU_STARTUP] = 4,
 };
 
 static double rarity(const hu_feat *f)
@@ -98,7 +98,7 @@ static void add_evidence(hu_run *r, ug_host_result *hr, const hu_obs *o, double 
 	ug_evidence *e = &hr->evidence[hr->nevidence++];
 	e->time = o->time;
 	e->kind = hu_cat_kind(o->feat->cat);
-	e->technique = hu_cat_technique(o->feat->cat);
+	e->technique = o->feat->technique ? o->feat->technique : hu_cat_technique(o->feat->cat);
 	e->summary = summary_of(r, o);
 	e->value = o->raw ? o->raw : o->feat->value;
 	e->pattern = o->feat->value;
@@ -122,10 +122,9 @@ static void add_evidence(hu_run *r, ug_host_result *hr, const hu_obs *o, double 
 	if (o->lineage && w > j->lineage_max)
 		j->lineage_max = w;
 	j->heavy_lineage |= o->lineage && w >= STRONG && !o->feat->n_other &&
-	                    (c == HU_DROP || c == HU_TASK || c == HU_REGISTRY || c == HU_SERVICE || c == HU_WMI ||
-	                     c == HU_HOSTS_FILE || c == HU_MODULE);
+	                    (c == HU_DROP || hu_cat_persists(c) || c == HU_HOSTS_FILE || c == HU_MODULE);
 	j->dest |= c == HU_DEST && w >= 0.3;
-	j->persist |= (c == HU_TASK || c == HU_REGISTRY || c == HU_SERVICE || c == HU_WMI) && w >= 1;
+	j->persist |= hu_cat_persists(c) && w >= 1;
 }
 
 static void explain(hu_run *r, ug_host_result *hr, const judge *j, size_t nwin)

@@ -26,7 +26,7 @@
 static bool strong_cat(hu_cat c)
 {
 	switch (c) {
-	case HU_DROP: case HU_TASK: case HU_REGISTRY: case HU_SERVICE: case HU_WMI:
+	case HU_DROP: case HU_TASK: case HU_REGISTRY: case HU_SERVICE: case HU_WMI: case HU_STARTUP:
 	case HU_HOSTS_FILE: case HU_MODULE: case HU_SCRIPT: case HU_DEST:
 		return true;
 	default:
@@ -172,7 +172,7 @@ bool hu_window_infer(hu_run *r)
 	/* candidates: per host, its first delivery followed by two strong kinds,
 	 * one of them a heavy one (later deliveries re-show what persisted) */
 	const unsigned heavy = (1u << HU_DROP) | (1u << HU_TASK) | (1u << HU_REGISTRY) | (1u << HU_SERVICE) |
-	                       (1u << HU_WMI) | (1u << HU_HOSTS_FILE) | (1u << HU_MODULE);
+	                       (1u << HU_WMI) | (1u << HU_STARTUP) | (1u << HU_HOSTS_FILE) | (1u << HU_MODULE);
 	size_t nc = 0;
 	for (size_t h = 0; h < r->nhosts; h++) {
 		const hu_host *hh = r->hosts[h];

@@ -57,6 +57,7 @@ void ug_batch_skip(ug_batch *b, uint32_t source, uint64_t line, uint64_t offset,
 	d->line = line;
 	d->offset = offset;
 	d->reason = reason;
+	d->chunk = 0;
 	/* printable excerpt: control bytes and non-ASCII shown as '.' */
 	size_t n = UG_MIN(seen.n, sizeof(d->detail) - 1);
 	for (size_t i = 0; i < n; i++) {
@@ -121,6 +122,9 @@ int ug_rec_emit(ug_rec *r)
 
 void ug_rec_skip(ug_rec *r, const char *reason, ug_sv seen)
 {
+	size_t kept = r->batch->ndetails;
 	ug_batch_skip(r->batch, r->source, r->line, r->offset, reason, seen);
+	if (r->batch->ndetails > kept)
+		r->batch->details[kept].chunk = r->chunk;
 	rec_reset(r);
 }

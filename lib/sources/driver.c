@@ -11,7 +11,7 @@ static int begin(const ug_format *f, ug_sv data, const ug_input_opts *opts, void
                  ug_error *err)
 {
 	*state = NULL;
-	return f->file_begin ? f->file_begin(ug_frame_head(data), opts, state, err) : UG_OK;
+	return f->file_begin ? f->file_begin(ug_frame_head_of(f, data), opts, state, err) : UG_OK;
 }
 
 static void end(const ug_format *f, void *state)
@@ -30,7 +30,7 @@ static int parse_utf8(const ug_format *f, ug_sv data, const ug_input_opts *opts,
 	ug_frame fr;
 	uint64_t line = 1, offset = 0;
 	for (;;) {
-		ug_frame_init(&fr, f, state, opts, 0, ug_frame_head(data));
+		ug_frame_init(&fr, f, state, opts, 0, ug_frame_head_of(f, data));
 		size_t used = ug_frame_parse(&fr, data, line, offset, b);
 		end(f, state);
 		if (used >= data.n || b->stop)
@@ -54,7 +54,8 @@ int ug_format_parse_buffer(const ug_format *f, ug_sv data, const ug_input_opts *
 	if (!opts)
 		opts = &defaults;
 	size_t bom = 0;
-	ug_encoding enc = ug_encoding_sniff(data, &bom);
+	/* binary chunked formats are read raw */
+	ug_encoding enc = f->framing == UG_FRAME_CHUNKS ? UG_ENC_UTF8 : ug_encoding_sniff(data, &bom);
 	ug_buf converted = UG_BUF_INIT;
 	data = ug_sv_sub(data, bom, data.n);
 	if (enc != UG_ENC_UTF8) {

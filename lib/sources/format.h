@@ -27,6 +27,16 @@ typedef enum ug_framing {
 	 * r->offset itself before each emit. For formats that are not line-based
 	 * (dhcpd.leases). Files of this framing are held whole in memory. */
 	UG_FRAME_WHOLE,
+	/* Binary files of fixed-size units behind a file header (EVTX: a 4 KiB
+	 * header, then 64 KiB chunks). parse() is called once with the head
+	 * (head_size bytes at offset 0, r->chunk == 0), then once per unit
+	 * (r->chunk == 1 + its index; the last one may be short when the file is
+	 * truncated). Units are independent: blocks of them are parsed in
+	 * parallel, in file order. No encoding sniffing, heads are not cut at
+	 * newlines, and parse() numbers records itself: it sets r->line (the
+	 * record number, e.g. EventRecordID; 0 when unknown) and r->offset (the
+	 * record's byte offset in the file) before each emit or skip. */
+	UG_FRAME_CHUNKS,
 } ug_framing;
 
 struct ug_batch;
@@ -41,6 +51,7 @@ typedef struct ug_rec {
 	ug_arena *arena;         /* for decoded strings; lives as long as the events */
 	ug_event *ev;            /* reset; source, record (= line) and offset preset */
 	struct ug_batch *batch;  /* private to the machinery */
+	uint32_t chunk;          /* UG_FRAME_CHUNKS: 0 = the file head, else 1 + unit index */
 } ug_rec;
 
 /* Hand the filled r->ev to the machinery; r->ev is then reset (with the same
@@ -68,6 +79,8 @@ typedef struct ug_format {
 	 * concatenated). The machinery ends the block there and calls file_begin
 	 * again with the data from that line on. */
 	const char *rebegin_prefix;
+	/* UG_FRAME_CHUNKS only: bytes of the file head and of each unit. */
+	uint32_t head_size, unit_size;
 } ug_format;
 
 /* Read one in-memory file with format f, sequentially: framing, file_begin,
@@ -85,7 +98,9 @@ int ug_format_parse_buffer(const ug_format *f, ug_sv data, const ug_input_opts *
 /* The formats of this build (registry.c), NULL-terminated, in detection order. */
 const ug_format *const *ug_formats(void);
 const ug_format *ug_format_find(const char *name);
-/* The format whose detect() scores highest on head/path (NULL when all say 0). */
-const ug_format *ug_format_detect(ug_sv head, const char *path, int *score);
+/* The format whose detect() scores highest on the file's first bytes (at
+ * most UG_HEAD_BYTES; each format sees them as ug_frame_head_of frames them)
+ * and path (NULL when all say 0). */
+const ug_format *ug_format_detect(ug_sv data, const char *path, int *score);
 
 #endif

@@ -1,7 +1,8 @@
 /* frame.c — cutting decompressed data into records (the framings of
  * format.h) and handing each to its format's parse(); and where a stream may
  * be cut into blocks that hold only whole records, so that blocks can be
- * parsed in parallel.
+ * parsed in parallel. Chunk framing (binary EVTX) cuts at unit boundaries:
+ * the file head, then whole units.
  *
  * JSON framing has two layouts, decided per file from its head: "split" (a
  * wrapping array, or pretty-printed values whose first line is a lone "{":
@@ -99,6 +100,13 @@ ug_sv ug_frame_head(ug_sv data)
 	return h;
 }
 
+ug_sv ug_frame_head_of(const ug_format *fmt, ug_sv data)
+{
+	if (fmt && fmt->framing == UG_FRAME_CHUNKS)
+		return ug_sv_make(data.p, UG_MIN(data.n, UG_HEAD_BYTES));
+	return ug_frame_head(data);
+}
+
 void ug_frame_init(ug_frame *fr, const ug_format *fmt, const void *fstate,
                    const ug_input_opts *opts, uint32_t source, ug_sv head)
 {
@@ -142,12 +150,24 @@ size_t ug_frame_find_rebegin(const ug_frame *fr, ug_sv data)
 	return SIZE_MAX;
 }
 
+/* Chunk framing: the shortest prefix of the head (at the file start) and
+ * whole units that is at least min bytes; 0 when data does not hold it. */
+static size_t chunks_cut(const ug_format *f, ug_sv data, size_t min, bool at_file_start)
+{
+	size_t head = at_file_start ? f->head_size : 0, unit = f->unit_size;
+	size_t units = min > head ? (min - head + unit - 1) / unit : 0;
+	size_t cut = head + units * unit;
+	return cut && cut <= data.n ? cut : 0;
+}
+
 size_t ug_frame_cut(const ug_frame *fr, ug_sv data, size_t min, bool at_file_start, bool at_eof)
 {
 	if (at_eof)
 		return data.n;
 	if (fr->fmt->framing == UG_FRAME_WHOLE)
 		return 0;
+	if (fr->fmt->framing == UG_FRAME_CHUNKS)
+		return chunks_cut(fr->fmt, data, min, at_file_start);
 	if (min > data.n)
 		return 0;
 	if (fr->fmt->framing == UG_FRAME_LINES || !fr->json_split) {
@@ -187,7 +207,7 @@ static const char *text_problem(ug_sv s)
 }
 
 static void parse_one(const ug_frame *fr, ug_batch *b, ug_event *ev, ug_sv rec, uint64_t line,
-                      uint64_t offset)
+                      uint64_t offset, uint32_t chunk)
 {
 	if (rec.n > UG_MAX_RECORD) {
 		ug_batch_skip(b, fr->source, line, offset, "record longer than 256 MiB", rec);
@@ -200,7 +220,7 @@ static void parse_one(const ug_frame *fr, ug_batch *b, ug_event *ev, ug_sv rec, 
 			return;
 		}
 	}
-	ug_rec r = {fr->opts, fr->fstate, fr->source, line, offset, &b->arena, ev, b};
+	ug_rec r = {fr->opts, fr->fstate, fr->source, line, offset, &b->arena, ev, b, chunk};
 	ug_event_reset(ev);
 	ev->source = fr->source;
 	ev->record = line;
@@ -227,7 +247,7 @@ static size_t parse_lines(const ug_frame *fr, ug_sv data, uint64_t line, uint64_
 		if (fr->fmt->framing == UG_FRAME_JSON)
 			rec = ug_sv_trim(rec);
 		if (rec.n)
-			parse_one(fr, b, ev, rec, line, offset + pos);
+			parse_one(fr, b, ev, rec, line, offset + pos, 0);
 		line++;
 		pos = nl ? end + 1 : data.n;
 	}
@@ -248,8 +268,27 @@ static void parse_json_split(const ug_frame *fr, ug_sv data, uint64_t line, uint
 			              ug_sv_sub(data, i, data.n));
 			return;
 		}
-		parse_one(fr, b, ev, ug_sv_make(data.p + i, end), line, offset + i);
+		parse_one(fr, b, ev, ug_sv_make(data.p + i, end), line, offset + i, 0);
 		i = json_skip_separators(data.p, data.n, i + end, false);
+	}
+}
+
+/* The head (when data starts the file) and each unit, in order. Invariant:
+ * data starts at the file start or on a unit boundary (ug_frame_cut). */
+static void parse_chunks(const ug_frame *fr, ug_sv data, uint64_t offset, ug_batch *b, ug_event *ev)
+{
+	const ug_format *f = fr->fmt;
+	size_t pos = 0;
+	if (offset == 0) {
+		pos = UG_MIN(data.n, (size_t)f->head_size);
+		parse_one(fr, b, ev, ug_sv_make(data.p, pos), 0, 0, 0);
+	}
+	while (pos < data.n && !b->stop) {
+		size_t n = UG_MIN((size_t)f->unit_size, data.n - pos);
+		uint64_t at = offset + pos;
+		uint32_t chunk = (uint32_t)((at - f->head_size) / f->unit_size + 1);
+		parse_one(fr, b, ev, ug_sv_make(data.p + pos, n), 0, at, chunk);
+		pos += n;
 	}
 }
 
@@ -259,9 +298,11 @@ size_t ug_frame_parse(const ug_frame *fr, ug_sv data, uint64_t first_line, uint6
 	ug_event ev;
 	ug_event_init(&ev, &b->arena);
 	size_t used = data.n;
-	if (fr->fmt->framing == UG_FRAME_WHOLE) {
+	if (fr->fmt->framing == UG_FRAME_CHUNKS) {
+		parse_chunks(fr, data, first_offset, b, &ev);
+	} else if (fr->fmt->framing == UG_FRAME_WHOLE) {
 		if (data.n)
-			parse_one(fr, b, &ev, data, first_line, first_offset);
+			parse_one(fr, b, &ev, data, first_line, first_offset, 0);
 	} else if (fr->fmt->framing == UG_FRAME_JSON && fr->json_split) {
 		parse_json_split(fr, data, first_line, first_offset, b, &ev);
 	} else {

@@ -56,6 +56,14 @@ typedef struct ug_frame {
 /* The head a format sees (detect, file_begin): at most UG_HEAD_BYTES of
  * data, cut after the last newline in them when there is one. */
 ug_sv ug_frame_head(ug_sv data);
+/* The head format fmt sees: ug_frame_head(data), or for UG_FRAME_CHUNKS the
+ * first UG_HEAD_BYTES uncut (binary: newlines mean nothing). */
+ug_sv ug_frame_head_of(const ug_format *fmt, ug_sv data);
+/* Framings whose records are numbered by line (the machinery rebases them). */
+static inline bool ug_framing_has_lines(ug_framing f)
+{
+	return f == UG_FRAME_LINES || f == UG_FRAME_JSON;
+}
 /* Decide the JSON layout from the head (lines vs split). */
 void ug_frame_init(ug_frame *fr, const ug_format *fmt, const void *fstate,
                    const ug_input_opts *opts, uint32_t source, ug_sv head);

@@ -11,6 +11,8 @@
  * Line numbers: a worker numbers lines from 1 within its block and counts the
  * block's newlines; the consumer, which sees blocks in order, adds the
  * running base. Invariant: blocks are delivered in submission order.
+ * Binary chunked files (EVTX, UG_FRAME_CHUNKS) are read the same way, raw:
+ * blocks hold whole units and the format numbers records itself.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -143,7 +145,7 @@ static void fail_source(ug_input *in, ug_source *src, const char *reason, const 
 	src->skipped++;
 	in->skipped_total++;
 	note_reason(in, reason, 1);
-	ug_skip sk = {src->id, 0, 0, reason, {0}};
+	ug_skip sk = {src->id, 0, 0, reason, {0}, 0};
 	set_detail(&sk, detail);
 	note_skip(in, &sk);
 	ug_log_warn(in->ctx, "%s: %s%s%s", src->path, reason, detail && *detail ? ": " : "",
@@ -171,7 +173,6 @@ static const char *not_a_log(ug_sv head)
 		{"\x4d\x3c\xb2\xa1", 4, "packet capture (pcap), not a log"},
 		{"\xa1\xb2\x3c\x4d", 4, "packet capture (pcap), not a log"},
 		{"\x0a\x0d\x0d\x0a", 4, "packet capture (pcapng), not a log"},
-		{"ElfFile", 8, "EVTX file: this build does not read EVTX yet"},
 		{"\x7f" "ELF", 4, "executable, not a log"},
 		{"MZ", 2, "Windows executable, not a log"},
 		{"%PDF", 4, "PDF document, not a log"},
@@ -246,7 +247,7 @@ static void parse_task(void *arg)
 	ug_frame_parse(&b->frame, b->data, 1, b->offset, &b->batch);
 	if (b->in->hook)
 		run_hook(b->in->hook, b);
-	b->newlines = b->frame.fmt->framing == UG_FRAME_WHOLE ? 0 : ug_count_newlines(b->data.p, b->data.n);
+	b->newlines = ug_framing_has_lines(b->frame.fmt->framing) ? ug_count_newlines(b->data.p, b->data.n) : 0;
 	ug_input *in = b->in;
 	pthread_mutex_lock(&in->mu);
 	b->done = true;
@@ -259,9 +260,10 @@ static void deliver(ug_input *in, block *b)
 	member *m = b->m;
 	ug_source *src = &in->sources[m->source];
 	uint64_t base = m->line_base - 1;
+	bool lines = ug_framing_has_lines(b->frame.fmt->framing);
 	for (size_t i = 0; i < b->batch.nevents && !in->stop; i++) {
 		ug_event *ev = &b->batch.events[i];
-		if (b->frame.fmt->framing != UG_FRAME_WHOLE)
+		if (lines)
 			ev->record += base;
 		if (in->rfn) {
 			void *res = b->results ? b->results[i] : NULL;
@@ -284,7 +286,7 @@ static void deliver(ug_input *in, block *b)
 		note_reason(in, b->batch.reasons[i].reason, b->batch.reasons[i].count);
 	for (size_t i = 0; i < b->batch.ndetails; i++) {
 		ug_skip sk = b->batch.details[i];
-		if (b->frame.fmt->framing != UG_FRAME_WHOLE && sk.line)
+		if (lines && sk.line)
 			sk.line += base;
 		note_skip(in, &sk);
 	}
@@ -340,13 +342,15 @@ static void drain(ug_input *in)
 
 /* ---- producing blocks from one member ---- */
 
-/* Pick the member's format from its head (or the forced one) and begin it. */
-static member *member_open(ug_input *in, ug_source *src, ug_sv head)
+/* Pick the member's format from its first bytes (or the forced one) and
+ * begin it with the head it frames (ug_frame_head_of). */
+static member *member_open(ug_input *in, ug_source *src, ug_sv data)
 {
+	ug_sv raw = ug_sv_make(data.p, UG_MIN(data.n, UG_HEAD_BYTES));
 	const ug_format *fmt = ug_format_find(in->opts.format ? in->opts.format : "");
 	const char *why = NULL;
-	if (!fmt && !(why = not_a_log(head)))
-		fmt = ug_format_detect(head, src->path, NULL);
+	if (!fmt && !(why = not_a_log(raw)))
+		fmt = ug_format_detect(raw, src->path, NULL);
 	if (!fmt) {
 		ignore_source(in, src, why ? why : "format not recognised");
 		return NULL;
@@ -362,7 +366,7 @@ static member *member_open(ug_input *in, ug_source *src, ug_sv head)
 	m->source = src->id;
 	m->line_base = 1;
 	ug_error err;
-	if (member_begin(m, head, &in->opts, &err) != UG_OK) {
+	if (member_begin(m, ug_frame_head_of(fmt, data), &in->opts, &err) != UG_OK) {
 		fail_source(in, src, "unreadable header", err.message);
 		member_put(m);
 		return NULL;
@@ -370,10 +374,11 @@ static member *member_open(ug_input *in, ug_source *src, ug_sv head)
 	return m;
 }
 
-static void frame_for(ug_input *in, member *m, ug_frame *fr, ug_sv head)
+static void frame_for(ug_input *in, member *m, ug_frame *fr, ug_sv data)
 {
 	assert(m->nstates > 0); /* member_open began the member */
-	ug_frame_init(fr, m->fmt, m->states[m->nstates - 1], &in->opts, m->source, head);
+	ug_frame_init(fr, m->fmt, m->states[m->nstates - 1], &in->opts, m->source,
+	              ug_frame_head_of(m->fmt, data));
 }
 
 /* Cut data[pos..] into a block: whole records, at most up to a rebegin line. */
@@ -395,7 +400,7 @@ static bool rebegin_if_needed(ug_input *in, member *m, ug_frame *fr, ug_sv rest,
 	ug_error err;
 	if (member_begin(m, ug_frame_head(rest), &in->opts, &err) != UG_OK) {
 		ug_source *src = &in->sources[m->source];
-		ug_skip sk = {src->id, 0, offset, "bad header", {0}};
+		ug_skip sk = {src->id, 0, offset, "bad header", {0}, 0};
 		set_detail(&sk, err.message);
 		src->skipped++;
 		in->skipped_total++;
@@ -403,7 +408,7 @@ static bool rebegin_if_needed(ug_input *in, member *m, ug_frame *fr, ug_sv rest,
 		note_skip(in, &sk);
 		return false;
 	}
-	frame_for(in, m, fr, ug_frame_head(rest));
+	frame_for(in, m, fr, rest);
 	return true;
 }
 
@@ -475,7 +480,7 @@ static uint64_t skip_giant_record(ug_input *in, member *m, feeder *f, ug_buf *bu
 {
 	drain(in);
 	ug_source *src = &in->sources[m->source];
-	ug_skip sk = {src->id, m->line_base, offset, "record longer than 256 MiB", {0}};
+	ug_skip sk = {src->id, m->line_base, offset, "record longer than 256 MiB", {0}, 0};
 	src->skipped++;
 	in->skipped_total++;
 	note_reason(in, sk.reason, 1);
@@ -514,11 +519,17 @@ static void produce(ug_input *in, ug_source *src, ug_stream *stream)
 		fail_source(in, src, "cannot read", f->err.message);
 		goto out;
 	}
-	member *m = member_open(in, src, ug_frame_head(ug_buf_sv(&buf)));
+	member *m = member_open(in, src, ug_buf_sv(&buf));
 	if (!m)
 		goto out;
+	if (m->fmt->framing == UG_FRAME_CHUNKS && (f->enc != UG_ENC_UTF8 || f->bom)) {
+		/* binary: must be read raw (cannot happen with a real EVTX signature) */
+		fail_source(in, src, "binary file looks like UTF-16 or has a BOM", NULL);
+		member_put(m);
+		goto out;
+	}
 	ug_frame fr;
-	frame_for(in, m, &fr, ug_frame_head(ug_buf_sv(&buf)));
+	frame_for(in, m, &fr, ug_buf_sv(&buf));
 	uint64_t offset = 0;
 	size_t want = bs;
 	while (!in->stop && !(buf.len == 0 && f->eof)) {

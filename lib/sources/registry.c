@@ -2,11 +2,12 @@
  * Detection order matters only for ties: more specific formats first. */
 #include <string.h>
 
-#include "sources/format.h"
+#include "sources/machinery.h"
 
 /* Each format file defines one `const ug_format ug_fmt_<name>`; list it here
  * as X(ug_fmt_<name>). */
 #define UG_FORMATS(X) \
+	X(ug_fmt_evtx) \
 	X(ug_fmt_evtx_json) \
 	X(ug_fmt_ecs_json) \
 	X(ug_fmt_splunk_json) \
@@ -49,11 +50,13 @@ const char *ug_format_name(size_t i)
 	return NULL;
 }
 
-const ug_format *ug_format_detect(ug_sv head, const char *path, int *score)
+const ug_format *ug_format_detect(ug_sv data, const char *path, int *score)
 {
 	const ug_format *best = NULL;
 	int best_score = 0;
+	ug_sv text_head = ug_frame_head(data);
 	for (size_t i = 0; formats[i]; i++) {
+		ug_sv head = formats[i]->framing == UG_FRAME_CHUNKS ? ug_frame_head_of(formats[i], data) : text_head;
 		int s = formats[i]->detect ? formats[i]->detect(head, path) : 0;
 		if (s > best_score) {
 			best = formats[i];

@@ -30,6 +30,9 @@ static const zeek_entry table[] = {
 	E(ALL, "id.resp_h", DESTINATION_IP, NONE, NONE),
 	E(ALL, "id.resp_p", DESTINATION_PORT, NONE, NONE),
 	E(L(CONN) | L(DNS), "proto", PROTOCOL, NONE, NONE),
+	/* conn: payload bytes each way (the proxy taxonomy's names) */
+	E(L(CONN), "orig_bytes", CS_BYTES, NONE, NONE),
+	E(L(CONN), "resp_bytes", SC_BYTES, NONE, NONE),
 	/* dns */
 	E(L(DNS), "query", QUERY_NAME, NONE, NONE),
 	E(L(DNS), "answers", QUERY_RESULTS, NONE, NONE),

@@ -32,8 +32,8 @@ static int fuzz_check_event(const ug_event *ev, void *user)
 }
 
 /* JSON formats decode \u0000 as the JSON scanner decides: NUL allowed there. */
-static void fuzz_formats(const uint8_t *data, size_t size, const char *const *names, size_t n,
-                         bool nul_ok)
+static inline void fuzz_formats(const uint8_t *data, size_t size, const char *const *names, size_t n,
+                                bool nul_ok)
 {
 	ug_sv in = ug_sv_make((const char *)data, size);
 	const ug_format *const *all = ug_formats();

@@ -68,6 +68,28 @@ for scenario in none escan gup 3cx shadowhammer; do
 	done
 done
 
+# --- harder sources: a network-only host seen by Zeek alone (its package
+# comes over TLS from another host, conn.log before ssl.log), and a proxy
+# whose clock is minutes off the endpoints' (the same beacon seen twice) ---
+while read -r scenario seed extra; do
+	d="$TMP/var-$scenario-$seed"
+	mkdir -p "$d"
+	# shellcheck disable=SC2086 # extra options are words
+	if ! "$UG" -q simulate -n 150 -d 2 --seed "$seed" --scenario "$scenario" --decoys 1 $extra \
+		-o "$d/logs" >/dev/null 2>"$d/sim.err"; then
+		fail "simulate $scenario seed $seed $extra"; continue
+	fi
+	key=$(jq -r '.product.key // "escan"' "$d/logs/truth.json")
+	flags=$(flags_for "$key") || { fail "$scenario: no public facts for product '$key'"; continue; }
+	set -f
+	# shellcheck disable=SC2086 # flags are words; globs stay quoted by set -f
+	hunt_and_score "$d" "$scenario seed $seed $extra" $flags --window "$(rough_window "$d/logs/truth.json")"
+	set +f
+done <<'VARIANTS'
+gup 23 --persistence service --formats ecs,zeek,dhcp
+3cx 22 --dropper-dir programdata --proxy-skew 2m
+VARIANTS
+
 # --- no --window: the window is inferred from the data (docs/hunt.md) ---
 for scenario in none escan gup 3cx shadowhammer; do
 	for seed in ${HUNT_NOWIN_SEEDS:-13}; do

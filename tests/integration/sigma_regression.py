@@ -9,9 +9,9 @@ match_count are a warning naming the count, not a failure: samples hold
 several matching events. Prints `N/M regression tests pass`; exits 1 on any failure,
 77 when the data is absent.
 
-Input: the .evtx files when this build reads EVTX; until the native EVTX
-reader is there, the evtx_dump JSON rendering next to each .evtx (`evtx-json`
-format), with a note saying so. UG_SIGMA_REGRESSION_INPUT=json|evtx forces one.
+Input: the .evtx files, read by updguard's own EVTX reader.
+UG_SIGMA_REGRESSION_INPUT=json runs the evtx_dump JSON rendering next to each
+.evtx instead (the `evtx-json` format), to compare the two readers.
 """
 import glob
 import json
@@ -57,12 +57,14 @@ def main():
         print(f"SKIP: no SigmaHQ regression data under {data} (set UG_SHARED_DATA)")
         return 77
     rules = rule_index(data)
-    mode = os.environ.get("UG_SIGMA_REGRESSION_INPUT")
-    if not mode:
+    mode = os.environ.get("UG_SIGMA_REGRESSION_INPUT", "evtx")
+    if mode == "evtx":
         sample = glob.glob(os.path.join(data, "regression_data", "**", "*.evtx"), recursive=True)[0]
-        mode = "evtx" if reads_evtx(ug, sample) else "json"
-    if mode == "json":
-        print("note: this build does not read EVTX yet: using the evtx_dump JSON next to each .evtx")
+        if not reads_evtx(ug, sample):
+            print(f"FAIL: this build does not read EVTX ({sample})")
+            return 1
+    else:
+        print("note: UG_SIGMA_REGRESSION_INPUT=json: using the evtx_dump JSON next to each .evtx")
     passed = total = 0
     for info_path in infos:
         with open(info_path, encoding="utf-8") as f:

@@ -70,6 +70,25 @@ static void update(FILE *f, ug_time t, const char *host, const char *g, bool bad
 	ecs(f, t + 5 * SEC, host, 1, d);
 }
 
+/* ws-7: a window delivery whose child persists without a task: a COM
+ * hijack in the user's hive and a shortcut in the Startup folder. */
+static void other_persistence(FILE *f, ug_time t)
+{
+	update(f, t, "ws-7", "W7", false);
+	ecs(f, t + 3 * SEC, "ws-7", 1, "\"ProcessGuid\":\"{W7-C}\",\"ProcessId\":\"700\","
+	    "\"Image\":\"C:\\\\Users\\\\ann\\\\AppData\\\\Local\\\\Temp\\\\fx.exe\","
+	    "\"ParentProcessGuid\":\"{W7}\",\"ParentImage\":\"" UPD "\",\"CommandLine\":\"fx.exe\"");
+	ecs(f, t + 4 * SEC, "ws-7", 13, "\"ProcessGuid\":\"{W7-C}\",\"EventType\":\"SetValue\","
+	    "\"Image\":\"C:\\\\Users\\\\ann\\\\AppData\\\\Local\\\\Temp\\\\fx.exe\","
+	    "\"TargetObject\":\"HKU\\\\S-1-5-21-1-2-3-1001\\\\Software\\\\Classes\\\\CLSID\\\\"
+	    "{0A29FF9E-7F9C-4437-8B11-F424491E3931}\\\\InprocServer32\\\\(Default)\","
+	    "\"Details\":\"C:\\\\Users\\\\ann\\\\AppData\\\\Local\\\\fx.dll\"");
+	ecs(f, t + 5 * SEC, "ws-7", 11, "\"ProcessGuid\":\"{W7-C}\","
+	    "\"Image\":\"C:\\\\Users\\\\ann\\\\AppData\\\\Local\\\\Temp\\\\fx.exe\","
+	    "\"TargetFilename\":\"C:\\\\Users\\\\ann\\\\AppData\\\\Roaming\\\\Microsoft\\\\Windows\\\\"
+	    "Start Menu\\\\Programs\\\\Startup\\\\fx.lnk\"");
+}
+
 /* IT software distribution: the same new task on a host, by its own agent. */
 static void it_task(FILE *f, ug_time t, const char *host)
 {
@@ -95,6 +114,8 @@ static void write_logs(void)
 		snprintf(g, sizeof(g), "B%d", h);
 		update(f, day1 + 9 * UG_NS_PER_HOUR + h * MIN, host, g, false);
 	}
+	update(f, day1 + 9 * UG_NS_PER_HOUR + 7 * MIN, "ws-7", "B7", false);
+	other_persistence(f, day2 + 10 * UG_NS_PER_HOUR + 7 * MIN);
 	for (int h = 1; h <= 3; h++) { /* the window: ws-1 and ws-2 get the bad one */
 		snprintf(host, sizeof(host), "ws-%d", h);
 		snprintf(g, sizeof(g), "W%d", h);
@@ -120,6 +141,13 @@ static void write_logs(void)
 	for (int i = 0; i < 20; i++)
 		squid(f, day2 + 10 * UG_NS_PER_HOUR + 12 * MIN + i * 5 * MIN + (i % 3) * 7 * SEC, "10.0.0.7",
 		      "TCP_TUNNEL/200", 1200, "CONNECT", "cdn.qzsync.example:443", "-");
+	/* another proxy-only host: delivery, then two bursts of fetches 3 h apart
+	 * (a download in pieces, regular within each burst): not a beacon */
+	squid(f, day2 + 10 * UG_NS_PER_HOUR + 15 * MIN, "10.0.0.8", "TCP_MISS/200", 900000, "GET",
+	      "http://update.foo.example/pkg/foo.cab", "application/octet-stream");
+	for (int i = 0; i < 12; i++)
+		squid(f, day2 + 10 * UG_NS_PER_HOUR + 20 * MIN + (i / 6) * 3 * UG_NS_PER_HOUR + (i % 6) * 25 * SEC,
+		      "10.0.0.8", "TCP_TUNNEL/200", 1200, "CONNECT", "dl.burst.example:443", "-");
 	fclose(f);
 }
 
@@ -249,6 +277,22 @@ static void test_baseline_suppression(void **state)
 	ug_hunt_result_free(r);
 }
 
+static void test_other_persistence(void **state)
+{
+	(void)state;
+	ug_hunt_result *r = hunt();
+	const ug_host_result *h = host(r, "ws-7");
+	const ug_evidence *com = evidence(h, "persistence-registry", "InprocServer32");
+	assert_non_null(com);
+	assert_string_equal(com->technique, "T1546.015");
+	assert_true(com->lineage);
+	const ug_evidence *lnk = evidence(h, "persistence-startup", "fx.lnk");
+	assert_non_null(lnk);
+	assert_string_equal(lnk->technique, "T1547.001");
+	assert_int_equal(h->verdict, UG_VERDICT_COMPROMISED);
+	ug_hunt_result_free(r);
+}
+
 static void test_network_only_and_iocs(void **state)
 {
 	(void)state;
@@ -269,6 +313,9 @@ static void test_network_only_and_iocs(void **state)
 	assert_true(task);
 	assert_true(path);
 	assert_string_equal(ug_verdict_name(UG_VERDICT_CLEAN), "clean-delivery");
+	const ug_host_result *h8 = host(r, "10.0.0.8");
+	assert_int_equal(h8->ndeliveries, 1);
+	assert_null(evidence(h8, "beacon", "burst.example"));
 	ug_hunt_result_free(r);
 }
 
@@ -279,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_lineage_and_verdicts),
 		cmocka_unit_test(test_baseline_suppression),
 		cmocka_unit_test(test_network_only_and_iocs),
+		cmocka_unit_test(test_other_persistence),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# bench_hunt.sh BUILD — `updguard hunt` time and memory on a simulated fleet
+# (issue 7's benchmark: 20,000 hosts x 7 days). The simulator writes the logs
+# into $BENCH_DIR (default /tmp/updguard-bench)/hunt; the hunt then runs with
+# the escan profile and a rough window, as an analyst would. Baselines in the
+# same run: `cat` of the logs and `updguard events --count` (one read of
+# everything, parsing included; the hunt reads the logs twice).
+#
+# The logs are large (about 0.36 MB per host-day at --activity 0.05: 51 GB for
+# 20,000 x 7), so the size is checked against the free disk first and the
+# fleet shrunk to what fits, saying so. HUNT_HOSTS, HUNT_DAYS and
+# HUNT_ACTIVITY override the defaults.
+set -u
+build=${1:?usage: bench_hunt.sh BUILD}
+ug="$build/updguard"
+dir=${BENCH_DIR:-/tmp/updguard-bench}/hunt
+hosts=${HUNT_HOSTS:-20000}
+days=${HUNT_DAYS:-7}
+activity=${HUNT_ACTIVITY:-0.05}
+[ -x "$ug" ] || { echo "bench_hunt: $ug not built" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench_hunt: /usr/bin/time (GNU time) needed" >&2; exit 1; }
+mkdir -p "$dir" || exit 1
+
+# Fit the fleet to the disk: keep 5 GB free.
+free_mb=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+need_mb=$(awk -v h="$hosts" -v d="$days" 'BEGIN { printf "%d", h * d * 0.37 }')
+if [ "$need_mb" -gt $((free_mb - 5000)) ]; then
+	fit=$(awk -v f="$free_mb" -v d="$days" 'BEGIN { printf "%d", (f - 5000) / (d * 0.37) }')
+	echo "bench_hunt: $hosts hosts x $days days need about $need_mb MB, $free_mb MB free: running $fit hosts"
+	hosts=$fit
+fi
+[ "$hosts" -ge 100 ] || { echo "bench_hunt: not enough disk for a meaningful fleet" >&2; exit 1; }
+
+secs_of() { # GNU time -v file -> wall seconds
+	sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" |
+		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }'
+}
+rss_of() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
+
+logs="$dir/logs"
+rm -rf "$logs" "$dir/report"
+echo "== hunt: simulating $hosts hosts x $days days (escan, seed 1, --activity $activity)"
+"$ug" -q simulate --hosts "$hosts" --days "$days" --seed 1 --activity "$activity" -o "$logs" \
+	>"$dir/sim.out" || exit 1
+# a rough window, as an analyst would guess it: an hour either side of the real one
+rough=$(jq -r '.incident.window | [.start, .end] | @tsv' "$logs/truth.json" | {
+	read -r a b
+	echo "$(date -u -d "$a - 1 hour" +%Y-%m-%dT%H:%M:%SZ)/$(date -u -d "$b + 1 hour" +%Y-%m-%dT%H:%M:%SZ)"
+})
+bytes=$(du -sb "$logs" | cut -f1)
+
+t0=$(date +%s.%N)
+find "$logs" -type f -exec cat {} + >/dev/null
+t1=$(date +%s.%N)
+cat_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+
+/usr/bin/time -v "$ug" -q events --count "$logs" >"$dir/events.out" 2>"$dir/events.time"
+records=$(awk '$1 == "total" { print $2 }' "$dir/events.out")
+
+/usr/bin/time -v "$ug" -q hunt --profile escan --window "$rough" --out "$dir/report" "$logs" \
+	>"$dir/hunt.out" 2>"$dir/hunt.time" || { tail -5 "$dir/hunt.time" >&2; exit 1; }
+verdicts=$(grep -m1 '^Verdicts' "$dir/hunt.out")
+
+awk -v h="$hosts" -v d="$days" -v b="$bytes" -v r="${records:-0}" -v c="$cat_s" \
+	-v es="$(secs_of "$dir/events.time")" -v em="$(rss_of "$dir/events.time")" \
+	-v hs="$(secs_of "$dir/hunt.time")" -v hm="$(rss_of "$dir/hunt.time")" 'BEGIN {
+	printf "  %d hosts x %d days: %.1f GB, %d records\n", h, d, b / 1e9, r
+	printf "  cat: %.1f s; events --count (one read): %.1f s, %.0f MB peak\n", c, es, em / 1024
+	printf "  hunt: %.1f s (%.0f records/s, %.0f MB/s), peak %.0f MB; hunt/one-read = %.1fx\n",
+		hs, r / hs, b / 1e6 / hs, hm / 1024, hs / es
+	printf "  projected to 20,000 x 7 at this rate: %.0f s\n", hs * 140000 / (h * d)
+}'
+echo "  $verdicts"
+rm -rf "$logs"

@@ -1,0 +1,178 @@
+/* evtx.h — internals of the EVTX reader (lib/sources/evtx/): the layout
+ * constants, Binary XML (BinXML) parsing and instantiation, and the two
+ * "sinks" an instantiated record is walked into: normalized event fields
+ * (evtx_fields.c, the fast path) and Windows-style XML text (evtx_xml.c, only
+ * when asked for). docs/evtx.md describes the format and the design.
+ *
+ * Everything here works inside ONE chunk (64 KiB): BinXML refers to names
+ * and template definitions by their offset in the chunk, so every position
+ * is a chunk offset and every read is checked against the chunk's length.
+ * Compiled templates and decoded names are cached per chunk (evtx_ctx) and
+ * live in the batch arena, as long as the events built from them.
+ */
+#ifndef UG_SOURCES_EVTX_H
+#define UG_SOURCES_EVTX_H
+
+#include "core/arena.h"
+#include "updguard/event.h"
+
+#define EVTX_HEADER_SIZE 4096u
+#define EVTX_CHUNK_SIZE 65536u
+#define EVTX_RECORDS_START 512u  /* first record in a chunk */
+#define EVTX_RECORD_HEADER 24u   /* magic, size, id, written time */
+#define EVTX_MAX_VALUES 1024u    /* substitution values per template instance */
+#define EVTX_MAX_DEPTH 8         /* nested BinXML / element depth guard */
+
+/* BinXML value types (the low 7 bits; EVTX_T_ARRAY marks an array of them). */
+enum {
+	EVTX_T_NULL = 0x00, EVTX_T_STRING = 0x01, EVTX_T_ANSI = 0x02,
+	EVTX_T_I8 = 0x03, EVTX_T_U8 = 0x04, EVTX_T_I16 = 0x05, EVTX_T_U16 = 0x06,
+	EVTX_T_I32 = 0x07, EVTX_T_U32 = 0x08, EVTX_T_I64 = 0x09, EVTX_T_U64 = 0x0a,
+	EVTX_T_F32 = 0x0b, EVTX_T_F64 = 0x0c, EVTX_T_BOOL = 0x0d, EVTX_T_BINARY = 0x0e,
+	EVTX_T_GUID = 0x0f, EVTX_T_SIZET = 0x10, EVTX_T_FILETIME = 0x11,
+	EVTX_T_SYSTIME = 0x12, EVTX_T_SID = 0x13, EVTX_T_HEX32 = 0x14, EVTX_T_HEX64 = 0x15,
+	EVTX_T_HANDLE = 0x20, EVTX_T_BINXML = 0x21, EVTX_T_EVTXML = 0x23,
+	EVTX_T_ARRAY = 0x80,
+};
+
+/* One substitution value: its type and bytes (inside the chunk). */
+typedef struct evtx_val {
+	uint8_t type;
+	uint32_t n;
+	const uint8_t *p;
+} evtx_val;
+
+/* Compiled BinXML: one op per token that matters for rendering. */
+typedef enum evtx_opk {
+	EVTX_OP_OPEN,     /* element start; text = name */
+	EVTX_OP_ATTR,     /* attribute; its value is the content ops that follow */
+	EVTX_OP_STARTED,  /* start tag closed: content follows (ends an attribute value) */
+	EVTX_OP_CLOSE,    /* element end (end tag or empty-element close) */
+	EVTX_OP_TEXT,     /* literal text (UTF-8) */
+	EVTX_OP_SUBST,    /* substitution value index (optional: omitted when null) */
+	EVTX_OP_CHARREF,  /* &#N; index = code point (BMP) */
+	EVTX_OP_ENTREF,   /* &name; text = name */
+	EVTX_OP_CDATA,    /* text = CDATA content */
+	EVTX_OP_PI,       /* processing instruction: text = target, pi = data */
+	EVTX_OP_TEMPLATE, /* template instance at chunk offset `at` (raw fragments) */
+} evtx_opk;
+
+struct evtx_fcache;
+
+#define EVTX_OPEN_OPTIONAL 1
+#define EVTX_OPEN_ONE_SUBST 2
+
+typedef struct evtx_op {
+	uint8_t kind;        /* evtx_opk */
+	uint8_t optional;    /* SUBST: optional substitution (0x0e); OPEN: flags
+	                      * EVTX_OPEN_OPTIONAL (its content holds one: the element
+	                      * is dropped when it is null) and EVTX_OPEN_ONE_SUBST
+	                      * (its content is one substitution: arrays repeat it) */
+	uint16_t index;      /* SUBST: value index; CHARREF: code unit */
+	uint32_t at;         /* TEMPLATE: chunk offset of the instance token;
+	                      * OPEN: index of its CLOSE op */
+	ug_sv text;
+	struct evtx_fcache *fc; /* evtx_fields.c's naming cache, lazily made */
+} evtx_op;
+
+typedef struct evtx_tmpl {
+	uint32_t def_off;    /* chunk offset of the definition; 0 = free slot */
+	uint32_t nops;
+	evtx_op *ops;
+} evtx_tmpl;
+
+#define EVTX_NAME_SLOTS 1024u
+#define EVTX_TMPL_SLOTS 256u
+
+typedef struct evtx_name_slot {
+	uint32_t off;        /* 0 = free (no name lives at chunk offset 0) */
+	ug_sv name;
+} evtx_name_slot;
+
+/* What a walk tells its consumer. Text pieces of element content arrive one
+ * by one; an attribute arrives whole (its value pieces joined). raw is the
+ * substitution value a piece came from (NULL for literal text). */
+typedef enum evtx_piece { EVTX_PIECE_TEXT, EVTX_PIECE_CDATA, EVTX_PIECE_ENTREF, EVTX_PIECE_CHARREF, EVTX_PIECE_PI } evtx_piece;
+
+typedef struct evtx_sink evtx_sink;
+struct evtx_sink {
+	void (*open)(evtx_sink *s, evtx_op *op);
+	void (*attr)(evtx_sink *s, evtx_op *op, ug_sv value, const evtx_val *raw);
+	void (*text)(evtx_sink *s, evtx_piece kind, ug_sv text, ug_sv extra, const evtx_val *raw);
+	void (*close)(evtx_sink *s);
+};
+
+/* One chunk being read. */
+typedef struct evtx_ctx {
+	const uint8_t *chunk;  /* the chunk's first byte */
+	uint32_t len;          /* bytes of it present (< 64 KiB when truncated) */
+	ug_arena *arena;       /* decoded text, compiled templates: the batch's */
+	uint64_t bad_utf16;    /* invalid UTF-16 units replaced by U+FFFD */
+	int depth;
+	const char *error;     /* why the last walk failed (static text) */
+	evtx_name_slot names[EVTX_NAME_SLOTS];
+	evtx_tmpl tmpls[EVTX_TMPL_SLOTS];
+} evtx_ctx;
+
+/* Forget the caches and point ctx at a new chunk. */
+void evtx_ctx_reset(evtx_ctx *c, const uint8_t *chunk, uint32_t len, ug_arena *arena);
+/* Parse the BinXML fragment at chunk offset [off, end) and walk it into sink.
+ * 0 on success; -1 with c->error set when the BinXML is malformed (the sink
+ * may then have seen part of the record). */
+int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *sink);
+/* A value as text (UTF-8, in the arena or static): how Windows renders it.
+ * Arrays are joined with ','. NULL view when out of memory. */
+ug_sv evtx_render(evtx_ctx *c, const evtx_val *v);
+/* UTF-16LE (n units) to UTF-8 in the arena; invalid units become U+FFFD and
+ * are counted in *bad. Trailing NUL units are dropped. */
+ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad);
+/* FILETIME (100 ns since 1601) as "YYYY-MM-DDTHH:MM:SS.fffffffZ" into out[32]. */
+size_t evtx_filetime_text(uint64_t ft, char *out);
+/* FILETIME to ug_time (UG_TIME_INVALID when out of range). */
+ug_time evtx_filetime_to_time(uint64_t ft);
+
+static inline uint16_t evtx_u16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t evtx_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t evtx_u64(const uint8_t *p) { return evtx_u32(p) | (uint64_t)evtx_u32(p + 4) << 32; }
+
+/* ---- sinks ---- */
+
+/* Normalized fields (evtx_fields.c): names as evtx_dump's JSON paths
+ * ("Event.System.Channel", "Event.EventData.Image"), canonical ids as the
+ * evtx-json format gives them. */
+typedef struct evtx_fsink {
+	evtx_sink base;
+	ug_event *ev;
+	ug_arena *arena;
+	ug_time ts;            /* from TimeCreated SystemTime */
+	bool oom;
+	int depth;
+	struct evtx_frame {
+		evtx_op *op;
+		ug_sv path;          /* this element's field name */
+		ug_sv text;          /* joined content text */
+		ug_sv data_name;     /* <Data Name="..."> */
+		uint16_t nattrs;
+		uint16_t pieces;
+		bool has_child;
+	} st[EVTX_MAX_DEPTH * 4];
+} evtx_fsink;
+void evtx_fsink_init(evtx_fsink *s, ug_event *ev, ug_arena *arena);
+
+/* XML text (evtx_xml.c) into out: indented, double-quoted, like evtxexport
+ * and Event Viewer's XML view. */
+struct ug_buf;
+typedef struct evtx_xsink {
+	evtx_sink base;
+	struct ug_buf *out;
+	int depth;
+	bool start_open[EVTX_MAX_DEPTH * 4]; /* start tag not yet closed with '>' */
+	bool had_child[EVTX_MAX_DEPTH * 4];
+	evtx_op *ops[EVTX_MAX_DEPTH * 4];
+} evtx_xsink;
+void evtx_xsink_init(evtx_xsink *s, struct ug_buf *out);
+
+#endif

@@ -1,0 +1,743 @@
+/* evtx_binxml.c — Binary XML inside one EVTX chunk: names, template
+ * definitions compiled once per chunk into ops, template instances (their
+ * substitution values), and the walk that instantiates a record into a sink.
+ *
+ * Token layouts (libyal's "Windows XML Event Log (EVTX)" format document):
+ *   0x0f fragment header     major(1) minor(1) flags(1)
+ *   0x01/0x41 open element   dependency id(2) size(4) name offset(4) [inline name]
+ *                            [attribute list size(4) when 0x41]
+ *   0x02 close start tag, 0x03 close empty element, 0x04 end element, 0x00 EOF
+ *   0x05/0x45 value          type(1) — only strings: chars(2) UTF-16
+ *   0x06/0x46 attribute      name offset(4) [inline name]; its value follows
+ *   0x07/0x47 CDATA          chars(2) UTF-16
+ *   0x08/0x48 char reference value(2)
+ *   0x09/0x49 entity ref     name offset(4) [inline name]
+ *   0x0a PI target           name offset(4) [inline name];  0x0b PI data chars(2) UTF-16
+ *   0x0c template instance   unknown(1) id(4) definition offset(4)
+ *                            [inline definition: next(4) guid(16) size(4) fragment]
+ *                            count(4) count x {size(2) type(1) 0(1)} values
+ *   0x0d/0x0e substitution   index(2) type(1)  (0x0e: omitted when the value is null)
+ * A name at offset o: next(4) hash(2) chars(2) UTF-16 NUL(2). A name or
+ * definition is "inline" when its offset is where it would be read next.
+ */
+#include <string.h>
+
+#include "core/str.h"
+#include "sources/evtx/evtx.h"
+
+void evtx_ctx_reset(evtx_ctx *c, const uint8_t *chunk, uint32_t len, ug_arena *arena)
+{
+	c->chunk = chunk;
+	c->len = len;
+	c->arena = arena;
+	c->depth = 0;
+	c->error = NULL;
+	memset(c->names, 0, sizeof(c->names));
+	memset(c->tmpls, 0, sizeof(c->tmpls));
+}
+
+static int fail(evtx_ctx *c, const char *why)
+{
+	if (!c->error)
+		c->error = why;
+	return -1;
+}
+
+/* ---- UTF-16 ---- */
+
+ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad)
+{
+	while (units && p[2 * units - 2] == 0 && p[2 * units - 1] == 0)
+		units--;
+	/* ASCII prefix, four units at a time (the common case: all of it) */
+	size_t i = 0;
+	for (; i + 4 <= units; i += 4) {
+		uint64_t w;
+		memcpy(&w, p + 2 * i, 8);
+		if (w & UINT64_C(0xff80ff80ff80ff80))
+			break;
+	}
+	while (i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80)
+		i++;
+	char *out = ug_arena_alloc(a, i == units ? units + 1 : units * 3 + 1);
+	if (!out)
+		return UG_SV_NULL;
+	for (size_t k = 0; k < i; k++)
+		out[k] = (char)p[2 * k];
+	size_t n = i;
+	for (; i < units; i++) {
+		uint32_t u = evtx_u16(p + 2 * i);
+		if (u >= 0xd800 && u <= 0xdbff && i + 1 < units) {
+			uint32_t lo = evtx_u16(p + 2 * i + 2);
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				n += ug_utf8_encode(0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00), out + n);
+				i++;
+				continue;
+			}
+		}
+		if (u >= 0xd800 && u <= 0xdfff) {
+			u = 0xfffd;
+			(*bad)++;
+		}
+		n += ug_utf8_encode(u, out + n);
+	}
+	out[n] = '\0';
+	return (ug_sv){out, n};
+}
+
+/* ---- names ---- */
+
+/* The name stored at chunk offset off; *size gets its length in bytes. */
+static ug_sv name_at(evtx_ctx *c, uint32_t off, uint32_t *size)
+{
+	if (off < EVTX_RECORDS_START || (uint64_t)off + 8 > c->len)
+		return (fail(c, "name offset outside the chunk"), UG_SV_NULL);
+	uint32_t chars = evtx_u16(c->chunk + off + 6);
+	*size = 8 + 2 * chars + 2;
+	if ((uint64_t)off + *size > c->len)
+		return (fail(c, "name runs past the chunk"), UG_SV_NULL);
+	uint32_t h = (off * 2654435761u) >> 22;
+	for (uint32_t k = 0; k < EVTX_NAME_SLOTS; k++) {
+		evtx_name_slot *s = &c->names[(h + k) & (EVTX_NAME_SLOTS - 1)];
+		if (s->off == off)
+			return s->name;
+		if (s->off == 0) {
+			ug_sv n = evtx_utf16(c->arena, c->chunk + off + 8, chars, &c->bad_utf16);
+			if (!n.p)
+				return (fail(c, "out of memory"), UG_SV_NULL);
+			s->off = off;
+			s->name = n;
+			return n;
+		}
+	}
+	ug_sv n = evtx_utf16(c->arena, c->chunk + off + 8, chars, &c->bad_utf16);
+	return n.p ? n : (fail(c, "out of memory"), UG_SV_NULL);
+}
+
+/* Read a name offset at *pos and the name; step over an inline name. */
+static ug_sv read_name(evtx_ctx *c, uint32_t *pos, uint32_t end)
+{
+	if (*pos + 4 > end)
+		return (fail(c, "truncated name reference"), UG_SV_NULL);
+	uint32_t off = evtx_u32(c->chunk + *pos);
+	*pos += 4;
+	uint32_t size = 0;
+	ug_sv n = name_at(c, off, &size);
+	if (n.p && off == *pos) {
+		if (*pos + size > end)
+			return (fail(c, "inline name runs past its fragment"), UG_SV_NULL);
+		*pos += size;
+	}
+	return n;
+}
+
+/* ---- compiling a token stream into ops ---- */
+
+typedef struct opvec {
+	evtx_op *v;
+	uint32_t n, cap;
+} opvec;
+
+static evtx_op *push(evtx_ctx *c, opvec *o, evtx_opk kind)
+{
+	if (o->n == o->cap) {
+		uint32_t cap = o->cap ? o->cap * 2 : 64;
+		evtx_op *v = ug_arena_alloc(c->arena, (size_t)cap * sizeof(*v));
+		if (!v)
+			return (fail(c, "out of memory"), NULL);
+		if (o->n)
+			memcpy(v, o->v, (size_t)o->n * sizeof(*v));
+		o->v = v;
+		o->cap = cap;
+	}
+	evtx_op *op = &o->v[o->n++];
+	memset(op, 0, sizeof(*op));
+	op->kind = (uint8_t)kind;
+	return op;
+}
+
+static int instance_end(evtx_ctx *c, uint32_t at, uint32_t end, uint32_t *after);
+
+/* A UTF-16 string of chars(2) + units at *pos. */
+static ug_sv read_sized_text(evtx_ctx *c, uint32_t *pos, uint32_t end)
+{
+	if (*pos + 2 > end)
+		return (fail(c, "truncated text"), UG_SV_NULL);
+	uint32_t chars = evtx_u16(c->chunk + *pos);
+	if (*pos + 2 + 2 * chars > end)
+		return (fail(c, "text runs past its fragment"), UG_SV_NULL);
+	ug_sv s = evtx_utf16(c->arena, c->chunk + *pos + 2, chars, &c->bad_utf16);
+	*pos += 2 + 2 * chars;
+	return s.p ? s : (fail(c, "out of memory"), UG_SV_NULL);
+}
+
+/* One token at *pos into o. Returns 1 at EOF, 0 to go on, -1 on error. */
+static int compile_token(evtx_ctx *c, opvec *o, uint32_t *pos, uint32_t end)
+{
+	const uint8_t *p = c->chunk;
+	uint8_t tok = p[*pos];
+	uint32_t at = (*pos)++;
+	evtx_op *op;
+	switch (tok & 0xbf) {
+	case 0x00:
+		return 1;
+	case 0x01: {
+		/* dependency id(2) size(4), then the name; 0x41: attribute list size(4) */
+		if (*pos + 6 > end)
+			return fail(c, "truncated element");
+		*pos += 6;
+		ug_sv name = read_name(c, pos, end);
+		if (!name.p)
+			return -1;
+		if (tok & 0x40) {
+			if (*pos + 4 > end)
+				return fail(c, "truncated element");
+			*pos += 4;
+		}
+		if (!(op = push(c, o, EVTX_OP_OPEN)))
+			return -1;
+		op->text = name;
+		return 0;
+	}
+	case 0x02:
+		return push(c, o, EVTX_OP_STARTED) ? 0 : -1;
+	case 0x03:
+	case 0x04:
+		return push(c, o, EVTX_OP_CLOSE) ? 0 : -1;
+	case 0x05: {
+		if (*pos + 1 > end)
+			return fail(c, "truncated value");
+		uint8_t type = p[(*pos)++];
+		if (type != EVTX_T_STRING)
+			return fail(c, "unsupported value token type");
+		ug_sv s = read_sized_text(c, pos, end);
+		if (!s.p || !(op = push(c, o, EVTX_OP_TEXT)))
+			return -1;
+		op->text = s;
+		return 0;
+	}
+	case 0x06: {
+		ug_sv name = read_name(c, pos, end);
+		if (!name.p || !(op = push(c, o, EVTX_OP_ATTR)))
+			return -1;
+		op->text = name;
+		return 0;
+	}
+	case 0x07: {
+		ug_sv s = read_sized_text(c, pos, end);
+		if (!s.p || !(op = push(c, o, EVTX_OP_CDATA)))
+			return -1;
+		op->text = s;
+		return 0;
+	}
+	case 0x08:
+		if (*pos + 2 > end)
+			return fail(c, "truncated character reference");
+		if (!(op = push(c, o, EVTX_OP_CHARREF)))
+			return -1;
+		op->index = evtx_u16(p + *pos);
+		*pos += 2;
+		return 0;
+	case 0x09: {
+		ug_sv name = read_name(c, pos, end);
+		if (!name.p || !(op = push(c, o, EVTX_OP_ENTREF)))
+			return -1;
+		op->text = name;
+		return 0;
+	}
+	case 0x0a: {
+		ug_sv name = read_name(c, pos, end);
+		if (!name.p || !(op = push(c, o, EVTX_OP_PI)))
+			return -1;
+		op->text = name;
+		return 0;
+	}
+	case 0x0b: {
+		ug_sv s = read_sized_text(c, pos, end);
+		if (!s.p)
+			return -1;
+		/* PI data belongs to the PI target just before it: "target data" */
+		if (!o->n || o->v[o->n - 1].kind != EVTX_OP_PI)
+			return fail(c, "PI data without target");
+		ug_sv t = o->v[o->n - 1].text;
+		char *buf = ug_arena_alloc(c->arena, t.n + 1 + s.n);
+		if (!buf)
+			return fail(c, "out of memory");
+		memcpy(buf, t.p, t.n);
+		buf[t.n] = ' ';
+		memcpy(buf + t.n + 1, s.p, s.n);
+		o->v[o->n - 1].text = (ug_sv){buf, t.n + 1 + s.n};
+		return 0;
+	}
+	case 0x0c: {
+		uint32_t after;
+		if (instance_end(c, at, end, &after) != 0)
+			return -1;
+		if (!(op = push(c, o, EVTX_OP_TEMPLATE)))
+			return -1;
+		op->at = at;
+		*pos = after;
+		return 0;
+	}
+	case 0x0d:
+	case 0x0e:
+		if (tok & 0x40)
+			break;
+		if (*pos + 3 > end)
+			return fail(c, "truncated substitution");
+		if (!(op = push(c, o, EVTX_OP_SUBST)))
+			return -1;
+		op->index = evtx_u16(p + *pos);
+		op->optional = tok == 0x0e;
+		*pos += 3;
+		return 0;
+	case 0x0f:
+		if (tok & 0x40)
+			break;
+		if (*pos + 3 > end)
+			return fail(c, "truncated fragment header");
+		*pos += 3;
+		return 0;
+	default:
+		break;
+	}
+	return fail(c, "unknown BinXML token");
+}
+
+/* Link each OPEN to its CLOSE (op->at) and mark elements whose own content
+ * holds an optional substitution (op->optional): MS-EVEN6 says an element
+ * containing a null optional substitution is not rendered at all (so an
+ * empty <Binary> of classic events disappears, as libevtx shows it). */
+static int link(evtx_ctx *c, opvec *o)
+{
+	uint32_t stack[EVTX_MAX_DEPTH * 4];
+	bool started[EVTX_MAX_DEPTH * 4];
+	int depth = 0;
+	for (uint32_t i = 0; i < o->n; i++) {
+		evtx_op *op = &o->v[i];
+		if (op->kind == EVTX_OP_OPEN) {
+			if (depth == (int)UG_ARRAY_LEN(stack))
+				return fail(c, "elements nested too deep");
+			started[depth] = false;
+			stack[depth++] = i;
+		} else if (op->kind == EVTX_OP_STARTED && depth) {
+			started[depth - 1] = true;
+		} else if (op->kind == EVTX_OP_CLOSE && depth) {
+			uint32_t open = stack[--depth];
+			o->v[open].at = i;
+			if (i >= 2 && o->v[i - 1].kind == EVTX_OP_SUBST && o->v[i - 2].kind == EVTX_OP_STARTED)
+				o->v[open].optional |= EVTX_OPEN_ONE_SUBST;
+		} else if (op->kind == EVTX_OP_SUBST && op->optional && depth && started[depth - 1]) {
+			o->v[stack[depth - 1]].optional |= EVTX_OPEN_OPTIONAL;
+		}
+	}
+	return 0;
+}
+
+/* Compile [pos, end) up to and including its EOF token. */
+static int compile(evtx_ctx *c, uint32_t pos, uint32_t end, opvec *o, uint32_t *after)
+{
+	if (end > c->len)
+		return fail(c, "fragment runs past the chunk");
+	while (pos < end) {
+		int r = compile_token(c, o, &pos, end);
+		if (r < 0)
+			return -1;
+		if (r == 1) {
+			if (after)
+				*after = pos;
+			return link(c, o);
+		}
+	}
+	return fail(c, "fragment without end token");
+}
+
+/* ---- templates ---- */
+
+/* The compiled template whose definition starts at chunk offset def. */
+static evtx_tmpl *template_at(evtx_ctx *c, uint32_t def)
+{
+	if (def < EVTX_RECORDS_START || (uint64_t)def + 24 > c->len)
+		return (fail(c, "template definition outside the chunk"), NULL);
+	uint32_t h = (def * 2654435761u) >> 24;
+	evtx_tmpl *slot = NULL;
+	for (uint32_t k = 0; k < EVTX_TMPL_SLOTS; k++) {
+		evtx_tmpl *t = &c->tmpls[(h + k) & (EVTX_TMPL_SLOTS - 1)];
+		if (t->def_off == def)
+			return t;
+		if (t->def_off == 0) {
+			slot = t;
+			break;
+		}
+	}
+	uint32_t size = evtx_u32(c->chunk + def + 20);
+	if ((uint64_t)def + 24 + size > c->len)
+		return (fail(c, "template definition runs past the chunk"), NULL);
+	opvec o = {0};
+	if (compile(c, def + 24, def + 24 + size, &o, NULL) != 0)
+		return NULL;
+	if (!slot) { /* cache full: a one-off copy (never in practice: 32 templates per chunk) */
+		slot = ug_arena_alloc(c->arena, sizeof(*slot));
+		if (!slot)
+			return (fail(c, "out of memory"), NULL);
+	}
+	*slot = (evtx_tmpl){def, o.n, o.v};
+	return slot;
+}
+
+/* Instance header at `at`: definition offset, where the value count is. */
+static int instance_head(evtx_ctx *c, uint32_t at, uint32_t end, uint32_t *def, uint32_t *pos)
+{
+	if (at + 10 > end)
+		return fail(c, "truncated template instance");
+	*def = evtx_u32(c->chunk + at + 6);
+	*pos = at + 10;
+	if (*def == *pos) { /* inline definition: step over it */
+		if (*pos + 24 > end)
+			return fail(c, "truncated template definition");
+		uint32_t size = evtx_u32(c->chunk + *pos + 20);
+		if ((uint64_t)*pos + 24 + size > end)
+			return fail(c, "template definition runs past the record");
+		*pos += 24 + size;
+	}
+	return 0;
+}
+
+static int instance_end(evtx_ctx *c, uint32_t at, uint32_t end, uint32_t *after)
+{
+	uint32_t def, pos;
+	if (instance_head(c, at, end, &def, &pos) != 0)
+		return -1;
+	if (pos + 4 > end)
+		return fail(c, "truncated value count");
+	uint32_t count = evtx_u32(c->chunk + pos);
+	if (count > EVTX_MAX_VALUES || (uint64_t)pos + 4 + 4ull * count > end)
+		return fail(c, "bad substitution value count");
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < count; i++)
+		total += evtx_u16(c->chunk + pos + 4 + 4 * i);
+	if (pos + 4 + 4ull * count + total > end)
+		return fail(c, "substitution values run past the record");
+	*after = (uint32_t)(pos + 4 + 4ull * count + total);
+	return 0;
+}
+
+static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, uint32_t nvals,
+                evtx_sink *s);
+
+/* Instantiate the template instance at `at` into s; *after = past its values. */
+static int instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t *after)
+{
+	uint32_t def, pos;
+	if (instance_head(c, at, end, &def, &pos) != 0 || instance_end(c, at, end, after) != 0)
+		return -1;
+	evtx_tmpl *t = template_at(c, def);
+	if (!t)
+		return -1;
+	uint32_t count = evtx_u32(c->chunk + pos);
+	evtx_val vals[EVTX_MAX_VALUES];
+	const uint8_t *d = c->chunk + pos + 4;
+	const uint8_t *v = d + 4 * count;
+	for (uint32_t i = 0; i < count; i++) {
+		vals[i].n = evtx_u16(d + 4 * i);
+		vals[i].type = d[4 * i + 2];
+		vals[i].p = v;
+		v += vals[i].n;
+	}
+	return walk(c, t->ops, t->nops, vals, count, s);
+}
+
+int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *s)
+{
+	if (end > c->len || off >= end)
+		return fail(c, "fragment outside the chunk");
+	if (++c->depth > EVTX_MAX_DEPTH) {
+		c->depth--;
+		return fail(c, "BinXML nested too deep");
+	}
+	int rc;
+	const uint8_t *p = c->chunk;
+	uint32_t pos = off;
+	if (p[pos] == 0x0f && pos + 4 < end && p[pos + 4] == 0x0c) {
+		/* the common shape: fragment header, template instance, EOF */
+		uint32_t after;
+		rc = instance(c, pos + 4, end, s, &after);
+		if (rc == 0 && (after >= end || p[after] != 0x00))
+			rc = fail(c, "no end token after the template instance");
+	} else {
+		opvec o = {0};
+		rc = compile(c, pos, end, &o, NULL);
+		if (rc == 0)
+			rc = walk(c, o.v, o.n, NULL, 0, s);
+	}
+	c->depth--;
+	return rc;
+}
+
+/* ---- instantiation ---- */
+
+static bool is_content(const evtx_op *op)
+{
+	return op->kind == EVTX_OP_TEXT || op->kind == EVTX_OP_SUBST || op->kind == EVTX_OP_CHARREF ||
+	       op->kind == EVTX_OP_ENTREF || op->kind == EVTX_OP_CDATA;
+}
+
+static bool omitted(const evtx_op *op, const evtx_val *vals, uint32_t nvals)
+{
+	if (op->kind != EVTX_OP_SUBST)
+		return false;
+	if (op->index >= nvals)
+		return true;
+	return op->optional && (vals[op->index].type == EVTX_T_NULL || vals[op->index].n == 0);
+}
+
+static const char *entity_char(ug_sv name)
+{
+	static const char *const map[][2] = {{"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}};
+	for (size_t i = 0; i < UG_ARRAY_LEN(map); i++)
+		if (ug_sv_eq_cstr(name, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+/* The text of one content op (attribute values: entities resolved). */
+static ug_sv piece_text(evtx_ctx *c, const evtx_op *op, const evtx_val *vals)
+{
+	char tmp[4];
+	switch (op->kind) {
+	case EVTX_OP_SUBST: return evtx_render(c, &vals[op->index]);
+	case EVTX_OP_CHARREF: {
+		size_t n = ug_utf8_encode(op->index >= 0xd800 && op->index <= 0xdfff ? 0xfffd : op->index, tmp);
+		ug_sv s = ug_arena_dup(c->arena, ug_sv_make(tmp, n));
+		return s;
+	}
+	case EVTX_OP_ENTREF: {
+		const char *e = entity_char(op->text);
+		return e ? ug_sv_from(e) : op->text;
+	}
+	default: return op->text;
+	}
+}
+
+/* An attribute at ops[i]: its value pieces joined; omitted when every piece
+ * is an omitted optional substitution. Returns the index of its last piece. */
+static uint32_t walk_attr(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t nops, const evtx_val *vals,
+                          uint32_t nvals, evtx_sink *s)
+{
+	uint32_t j = i + 1, kept = 0;
+	const evtx_val *raw = NULL;
+	size_t total = 0;
+	ug_sv one = UG_SV("");
+	for (; j < nops && is_content(&ops[j]); j++) {
+		if (omitted(&ops[j], vals, nvals))
+			continue;
+		if (ops[j].kind == EVTX_OP_SUBST && (vals[ops[j].index].type & 0x7f) == EVTX_T_BINXML)
+			continue; /* BinXML cannot be an attribute value */
+		ug_sv t = piece_text(c, &ops[j], vals);
+		raw = ops[j].kind == EVTX_OP_SUBST ? &vals[ops[j].index] : NULL;
+		if (kept++ == 0) {
+			one = t;
+		} else { /* rare: several pieces, joined */
+			char *buf = ug_arena_alloc(c->arena, total + t.n + 1);
+			if (!buf)
+				break;
+			memcpy(buf, one.p, one.n);
+			memcpy(buf + one.n, t.p, t.n);
+			one = (ug_sv){buf, one.n + t.n};
+			raw = NULL;
+		}
+		total = one.n;
+	}
+	bool any = j > i + 1;
+	if (!any || kept)
+		s->attr(s, &ops[i], one, kept == 1 ? raw : NULL);
+	return j - 1;
+}
+
+/* Size of one element of an array of fixed-size t; 0 when variable. */
+static uint32_t fixed_size(uint8_t t)
+{
+	switch (t) {
+	case EVTX_T_I8: case EVTX_T_U8: return 1;
+	case EVTX_T_I16: case EVTX_T_U16: return 2;
+	case EVTX_T_I32: case EVTX_T_U32: case EVTX_T_F32: case EVTX_T_BOOL: case EVTX_T_HEX32: return 4;
+	case EVTX_T_I64: case EVTX_T_U64: case EVTX_T_F64: case EVTX_T_FILETIME: case EVTX_T_HEX64:
+	case EVTX_T_SIZET: return 8;
+	case EVTX_T_GUID: case EVTX_T_SYSTIME: return 16;
+	default: return 0;
+	}
+}
+
+/* The next item of array v from *pos: NUL-terminated UTF-16 strings, or
+ * fixed-size elements. false when there are no more. */
+static bool array_item(const evtx_val *v, uint32_t *pos, evtx_val *item)
+{
+	uint8_t t = v->type & 0x7f;
+	if (*pos >= v->n)
+		return false;
+	if (t == EVTX_T_STRING) {
+		uint32_t i = *pos;
+		while (i + 1 < v->n && evtx_u16(v->p + i) != 0)
+			i += 2;
+		*item = (evtx_val){EVTX_T_STRING, i - *pos, v->p + *pos};
+		*pos = i + 2;
+		return true;
+	}
+	uint32_t es = fixed_size(t);
+	if (!es || *pos + es > v->n)
+		return false;
+	*item = (evtx_val){t, es, v->p + *pos};
+	*pos += es;
+	return true;
+}
+
+/* An element whose whole content is one array substitution is repeated once
+ * per item, as Windows renders it (<Data>%1</Data> with a string array gives
+ * one <Data> per string). Returns the index of its CLOSE op, or 0 when the
+ * element at ops[i] is not such an element. */
+static uint32_t array_element(const evtx_op *ops, uint32_t i, uint32_t nops, const evtx_val *vals,
+                              uint32_t nvals)
+{
+	uint32_t j = i + 1;
+	while (j < nops && (ops[j].kind == EVTX_OP_ATTR || is_content(&ops[j])))
+		j++;
+	if (j + 2 >= nops || ops[j].kind != EVTX_OP_STARTED || ops[j + 1].kind != EVTX_OP_SUBST ||
+	    ops[j + 2].kind != EVTX_OP_CLOSE || ops[j + 1].index >= nvals)
+		return 0;
+	const evtx_val *v = &vals[ops[j + 1].index];
+	uint8_t t = v->type & 0x7f;
+	if (!(v->type & EVTX_T_ARRAY) || (t != EVTX_T_STRING && !fixed_size(t)))
+		return 0;
+	return j + 2;
+}
+
+static void walk_attrs(evtx_ctx *c, evtx_op *ops, uint32_t from, uint32_t to, const evtx_val *vals,
+                       uint32_t nvals, evtx_sink *s)
+{
+	for (uint32_t k = from; k < to; k++)
+		if (ops[k].kind == EVTX_OP_ATTR)
+			k = walk_attr(c, ops, k, to, vals, nvals, s);
+}
+
+static int expand_array(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t close, const evtx_val *vals,
+                        uint32_t nvals, evtx_sink *s)
+{
+	const evtx_val *v = &vals[ops[close - 1].index];
+	evtx_val item;
+	uint32_t pos = 0, n = 0;
+	while (array_item(v, &pos, &item) || n == 0) {
+		s->open(s, &ops[i]);
+		walk_attrs(c, ops, i + 1, close - 2, vals, nvals, s);
+		if (n++ == 0 && pos == 0) { /* empty array: the element once, empty */
+			s->close(s);
+			break;
+		}
+		ug_sv text = evtx_render(c, &item);
+		if (!text.p)
+			return fail(c, "out of memory");
+		s->text(s, EVTX_PIECE_TEXT, text, UG_SV_NULL, &item);
+		s->close(s);
+	}
+	return 0;
+}
+
+/* The element at ops[i] (op->optional set) holds a null optional
+ * substitution directly in its content: it is not rendered. */
+static bool dropped(const evtx_op *ops, uint32_t i, uint32_t nops, const evtx_val *vals,
+                    uint32_t nvals)
+{
+	uint32_t close = ops[i].at;
+	if (close <= i || close >= nops)
+		return false;
+	int depth = 0;
+	bool started = false;
+	for (uint32_t j = i + 1; j < close; j++) {
+		if (ops[j].kind == EVTX_OP_OPEN)
+			depth++;
+		else if (ops[j].kind == EVTX_OP_CLOSE)
+			depth--;
+		else if (ops[j].kind == EVTX_OP_STARTED && depth == 0)
+			started = true;
+		else if (depth == 0 && started && ops[j].kind == EVTX_OP_SUBST && ops[j].optional &&
+		         omitted(&ops[j], vals, nvals))
+			return true;
+	}
+	return false;
+}
+
+static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, uint32_t nvals,
+                evtx_sink *s)
+{
+	int open = 0;
+	for (uint32_t i = 0; i < nops; i++) {
+		evtx_op *op = &ops[i];
+		switch ((evtx_opk)op->kind) {
+		case EVTX_OP_OPEN: {
+			if ((op->optional & EVTX_OPEN_OPTIONAL) && dropped(ops, i, nops, vals, nvals)) {
+				i = op->at;
+				break;
+			}
+			uint32_t close = (op->optional & EVTX_OPEN_ONE_SUBST)
+			                     ? array_element(ops, i, nops, vals, nvals)
+			                     : 0;
+			if (close) {
+				if (expand_array(c, ops, i, close, vals, nvals, s) != 0)
+					return -1;
+				i = close;
+				break;
+			}
+			if (++open > EVTX_MAX_DEPTH * 2)
+				return fail(c, "elements nested too deep");
+			s->open(s, op);
+			break;
+		}
+		case EVTX_OP_ATTR:
+			i = walk_attr(c, ops, i, nops, vals, nvals, s);
+			break;
+		case EVTX_OP_STARTED:
+			break;
+		case EVTX_OP_CLOSE:
+			if (open-- <= 0)
+				return fail(c, "end tag without element");
+			s->close(s);
+			break;
+		case EVTX_OP_TEXT: s->text(s, EVTX_PIECE_TEXT, op->text, UG_SV_NULL, NULL); break;
+		case EVTX_OP_CDATA: s->text(s, EVTX_PIECE_CDATA, op->text, UG_SV_NULL, NULL); break;
+		case EVTX_OP_PI: s->text(s, EVTX_PIECE_PI, op->text, UG_SV_NULL, NULL); break;
+		case EVTX_OP_CHARREF:
+			s->text(s, EVTX_PIECE_CHARREF, piece_text(c, op, vals), UG_SV_NULL, NULL);
+			break;
+		case EVTX_OP_ENTREF: {
+			const char *e = entity_char(op->text);
+			s->text(s, EVTX_PIECE_ENTREF, e ? ug_sv_from(e) : op->text, op->text, NULL);
+			break;
+		}
+		case EVTX_OP_SUBST: {
+			if (omitted(op, vals, nvals))
+				break;
+			const evtx_val *v = &vals[op->index];
+			uint8_t t = v->type & 0x7f;
+			if ((t == EVTX_T_BINXML || t == EVTX_T_EVTXML) && !(v->type & EVTX_T_ARRAY)) {
+				uint32_t off = (uint32_t)(v->p - c->chunk);
+				if (v->n && evtx_fragment(c, off, off + v->n, s) != 0)
+					return -1;
+				break;
+			}
+			ug_sv text = evtx_render(c, v);
+			if (!text.p)
+				return fail(c, "out of memory");
+			s->text(s, EVTX_PIECE_TEXT, text, UG_SV_NULL, v);
+			break;
+		}
+		case EVTX_OP_TEMPLATE: {
+			uint32_t after;
+			if (instance(c, op->at, c->len, s, &after) != 0)
+				return -1;
+			break;
+		}
+		}
+	}
+	if (open != 0)
+		return fail(c, "element not closed");
+	return 0;
+}

@@ -1,0 +1,285 @@
+/* fmt_evtx.c — the "evtx" format: Windows XML Event Log files read directly.
+ *
+ * Framing UG_FRAME_CHUNKS (format.h): the machinery hands parse() the 4 KiB
+ * file header once (r->chunk == 0) and then every 64 KiB chunk (r->chunk ==
+ * 1 + its index), in file order, blocks of chunks in parallel. Each chunk is
+ * read on its own: BinXML names and templates are chunk-relative.
+ *
+ * Damage (what Windows and libevtx do, and a bit more):
+ *   - file header: bad signature or checksum is reported; chunks are read anyway
+ *     (the header's chunk count and dirty flag are never trusted: every unit
+ *     of the file is looked at, all-zero ones are unused and skipped quietly);
+ *   - chunk header checksum or signature bad: reported, records still read one
+ *     by one, each validated;
+ *   - records checksum bad: reported, records read one by one (a flipped bit
+ *     inside a value cannot be pinned on one record);
+ *   - a record that fails validation (magic, size, trailing size copy) or
+ *     whose BinXML is malformed is skipped and reported as
+ *     FILE:chunk N:record M (or offset) with the reason; the walk resyncs on
+ *     the next valid record signature.
+ * With --carve (opts->carve), records are also recovered from chunk slack
+ * (after the free-space offset) and from units that are not chunks; they
+ * carry the field "#carved".
+ *
+ * Events: ev->record = EventRecordID, ev->offset = the record's byte offset in
+ * the file; fields from evtx_fields.c; ts from TimeCreated SystemTime (the
+ * record's written time when absent).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "core/buf.h"
+#include "core/str.h"
+#include "sources/evtx/evtx.h"
+#include "sources/format.h"
+
+static const char file_magic[8] = "ElfFile";
+static const char chunk_magic[8] = "ElfChnk";
+
+static uint32_t crc(const uint8_t *p, size_t n, uint32_t seed)
+{
+	return (uint32_t)crc32(seed, p, (uInt)n);
+}
+
+static int evtx_detect(ug_sv head, const char *path)
+{
+	(void)path;
+	if (head.n >= 8 && memcmp(head.p, file_magic, 8) == 0)
+		return 100;
+	/* a damaged or zeroed file header before a real first chunk */
+	if (head.n >= EVTX_HEADER_SIZE + 8 && memcmp(head.p + EVTX_HEADER_SIZE, chunk_magic, 8) == 0)
+		return 90;
+	return 0;
+}
+
+/* ---- file header ---- */
+
+static void parse_file_header(ug_rec *r, ug_sv unit)
+{
+	const uint8_t *p = (const uint8_t *)unit.p;
+	if (unit.n < 128 || memcmp(p, file_magic, 8) != 0) {
+		ug_rec_skip(r, "file header: bad signature (chunks read anyway)", unit);
+		return;
+	}
+	if (unit.n < EVTX_HEADER_SIZE)
+		ug_rec_skip(r, "file header: file ends inside it", unit);
+	else if (crc(p, 120, 0) != evtx_u32(p + 124))
+		ug_rec_skip(r, "file header: checksum mismatch (chunks read anyway)", unit);
+	else if (evtx_u16(p + 38) != 3)
+		ug_rec_skip(r, "file header: unknown major version (chunks read anyway)", unit);
+}
+
+/* ---- records ---- */
+
+typedef struct chunk_job {
+	ug_rec *r;
+	evtx_ctx *c;
+	const uint8_t *p;
+	uint32_t len;
+	uint64_t file_off;  /* of the chunk */
+	ug_buf xml;         /* XML mode only */
+} chunk_job;
+
+/* The record at `at` is whole and consistent within [at, limit): its size. */
+static uint32_t record_size(const chunk_job *j, uint32_t at, uint32_t limit)
+{
+	const uint8_t *p = j->p + at;
+	if ((uint64_t)at + EVTX_RECORD_HEADER + 4 > limit || evtx_u32(p) != 0x00002a2a)
+		return 0;
+	uint32_t size = evtx_u32(p + 4);
+	if (size < EVTX_RECORD_HEADER + 4 + 4 || (uint64_t)at + size > limit ||
+	    evtx_u32(p + size - 4) != size)
+		return 0;
+	return size;
+}
+
+static void set_pos(chunk_job *j, uint32_t at, uint64_t id)
+{
+	j->r->line = id;
+	j->r->offset = j->file_off + at;
+}
+
+static void skip_at(chunk_job *j, uint32_t at, uint64_t id, const char *why)
+{
+	set_pos(j, at, id);
+	uint32_t n = UG_MIN(j->len - UG_MIN(at, j->len), 64u);
+	ug_rec_skip(j->r, why, ug_sv_make((const char *)j->p + at, n));
+}
+
+static void add_xml(chunk_job *j, uint32_t at, uint32_t size)
+{
+	evtx_xsink xs;
+	ug_buf_clear(&j->xml);
+	evtx_xsink_init(&xs, &j->xml);
+	j->c->error = NULL;
+	if (evtx_fragment(j->c, at + EVTX_RECORD_HEADER, at + size - 4, &xs.base) == 0 &&
+	    ug_buf_ok(&j->xml))
+		ug_event_add_copy(j->r->ev, UG_SV("#xml"), ug_buf_sv(&j->xml), UG_F_NONE);
+}
+
+/* ev->record: the System EventRecordID (exports renumber the record
+ * header's), else the header's. */
+static uint64_t record_number(const ug_event *ev, uint64_t header_id)
+{
+	uint64_t id;
+	return ug_sv_to_u64(ug_event_get(ev, UG_F_EVENT_RECORD_ID), &id) ? id : header_id;
+}
+
+static void fill_header(ug_event *ev, ug_time ts, uint64_t written)
+{
+	ev->ts = ts != UG_TIME_INVALID ? ts : evtx_filetime_to_time(written);
+	ev->channel = ug_event_get(ev, UG_F_CHANNEL);
+	uint64_t id;
+	ug_sv eid = ug_event_get(ev, UG_F_EVENT_ID);
+	ev->event_id = ug_sv_to_u64(eid, &id) && id <= UINT32_MAX ? (uint32_t)id : 0;
+	ug_sv host = ug_event_get(ev, UG_F_COMPUTER);
+	if (host.n)
+		ug_event_set_host(ev, host);
+	ev->kind = ug_event_kind_from_windows(ev->channel, ev->event_id);
+}
+
+/* Parse and emit the record at `at` (validated, size bytes). false when its
+ * BinXML is malformed (then nothing is emitted; quiet when carving). */
+static bool emit_record(chunk_job *j, uint32_t at, uint32_t size, const char *carved)
+{
+	const uint8_t *p = j->p + at;
+	uint64_t id = evtx_u64(p + 8);
+	set_pos(j, at, id);
+	evtx_fsink fs;
+	evtx_fsink_init(&fs, j->r->ev, j->r->arena);
+	uint64_t bad = j->c->bad_utf16;
+	j->c->error = NULL;
+	if (evtx_fragment(j->c, at + EVTX_RECORD_HEADER, at + size - 4, &fs.base) != 0 || fs.oom) {
+		if (!carved)
+			skip_at(j, at, id, fs.oom ? "out of memory" : j->c->error);
+		else
+			ug_event_reset(j->r->ev);
+		return false;
+	}
+	ug_event *ev = j->r->ev;
+	if (j->c->bad_utf16 > bad) {
+		char n[24];
+		int k = snprintf(n, sizeof(n), "%llu", (unsigned long long)(j->c->bad_utf16 - bad));
+		ug_event_add_copy(ev, UG_SV("#invalid_utf16"), ug_sv_make(n, (size_t)k), UG_F_NONE);
+	}
+	if (carved)
+		ug_event_add(ev, UG_SV("#carved"), ug_sv_from(carved), UG_F_NONE);
+	if (j->r->opts && j->r->opts->evtx_xml)
+		add_xml(j, at, size);
+	fill_header(ev, fs.ts, evtx_u64(p + 16));
+	set_pos(j, at, record_number(ev, id));
+	ug_rec_emit(j->r);
+	return true;
+}
+
+/* Next offset >= from where a valid record starts within limit, or 0. */
+static uint32_t resync(const chunk_job *j, uint32_t from, uint32_t limit)
+{
+	for (uint32_t at = from; at + EVTX_RECORD_HEADER + 4 <= limit; at++) {
+		const void *m = memchr(j->p + at, 0x2a, limit - at);
+		if (!m)
+			return 0;
+		at = (uint32_t)((const uint8_t *)m - j->p);
+		if (record_size(j, at, limit))
+			return at;
+	}
+	return 0;
+}
+
+/* The allocated records in [EVTX_RECORDS_START, limit). claimed: the chunk
+ * header says records go up to limit (so a bad tail is damage, not slack). */
+static void walk_records(chunk_job *j, uint32_t limit, bool claimed)
+{
+	uint32_t at = EVTX_RECORDS_START;
+	while (at + EVTX_RECORD_HEADER + 4 <= limit) {
+		uint32_t size = record_size(j, at, limit);
+		if (size) {
+			emit_record(j, at, size, NULL);
+			at += size;
+			continue;
+		}
+		uint32_t next = resync(j, at + 1, limit);
+		bool sig = evtx_u32(j->p + at) == 0x00002a2a;
+		if (next || claimed || sig)
+			skip_at(j, at, sig ? evtx_u64(j->p + at + 8) : 0,
+			        sig ? "record size or size copy inconsistent" : "no record signature");
+		if (!next)
+			return;
+		at = next;
+	}
+}
+
+/* --carve: records in [from, len) that validate and parse. */
+static void carve(chunk_job *j, uint32_t from, const char *where)
+{
+	uint32_t at = from;
+	while ((at = resync(j, at, j->len)) != 0) {
+		uint32_t size = record_size(j, at, j->len);
+		at += emit_record(j, at, size, where) ? size : 1;
+	}
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	static const uint8_t zero[4096];
+	for (size_t i = 0; i < n; i += sizeof(zero))
+		if (memcmp(p + i, zero, UG_MIN(sizeof(zero), n - i)) != 0)
+			return false;
+	return true;
+}
+
+static void parse_chunk(ug_rec *r, ug_sv unit)
+{
+	const uint8_t *p = (const uint8_t *)unit.p;
+	uint32_t len = (uint32_t)UG_MIN(unit.n, EVTX_CHUNK_SIZE);
+	if (all_zero(p, len))
+		return; /* unused (preallocated) chunk */
+	evtx_ctx ctx; /* the chunk's caches: about 30 KiB, on the stack */
+	evtx_ctx *c = &ctx;
+	evtx_ctx_reset(c, p, len, r->arena);
+	c->bad_utf16 = 0;
+	chunk_job j = {r, c, p, len, r->offset, UG_BUF_INIT};
+	bool carving = r->opts && r->opts->carve;
+	bool sig = len >= 8 && memcmp(p, chunk_magic, 8) == 0;
+	if (len < EVTX_RECORDS_START) {
+		skip_at(&j, 0, 0, "truncated chunk header");
+		if (carving)
+			carve(&j, 0, "unallocated");
+		return;
+	}
+	bool hdr_ok = sig && crc(p + 128, 384, crc(p, 120, 0)) == evtx_u32(p + 124);
+	uint32_t fso = evtx_u32(p + 48);
+	bool fso_ok = fso >= EVTX_RECORDS_START && fso <= len;
+	if (!sig)
+		skip_at(&j, 0, 0, "chunk: bad signature (records read one by one)");
+	else if (!hdr_ok)
+		skip_at(&j, 0, 0, "chunk: header checksum mismatch (records read one by one)");
+	if (len < EVTX_CHUNK_SIZE)
+		skip_at(&j, len, 0, "truncated chunk (file ends inside it)");
+	else if (fso_ok && crc(p + EVTX_RECORDS_START, fso - EVTX_RECORDS_START, 0) != evtx_u32(p + 52))
+		skip_at(&j, 0, 0, "chunk: records checksum mismatch (records read one by one)");
+	uint32_t limit = fso_ok ? fso : len;
+	walk_records(&j, limit, hdr_ok && fso_ok);
+	if (carving)
+		carve(&j, sig ? limit : 0, sig ? "chunk slack" : "unallocated");
+	ug_buf_free(&j.xml);
+}
+
+static void evtx_parse(ug_rec *r, ug_sv unit)
+{
+	if (r->chunk == 0)
+		parse_file_header(r, unit);
+	else
+		parse_chunk(r, unit);
+}
+
+const ug_format ug_fmt_evtx = {
+    .name = "evtx",
+    .summary = "Windows XML Event Log files (.evtx), read directly: chunks in parallel, damage-tolerant",
+    .framing = UG_FRAME_CHUNKS,
+    .detect = evtx_detect,
+    .parse = evtx_parse,
+    .head_size = EVTX_HEADER_SIZE,
+    .unit_size = EVTX_CHUNK_SIZE,
+};
