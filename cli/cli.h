@@ -94,11 +94,13 @@ int ug_cmd_time(ug_cli *cli, int argc, char **argv);
 int ug_cmd_simulate(ug_cli *cli, int argc, char **argv);
 int ug_cmd_events(ug_cli *cli, int argc, char **argv);
 int ug_cmd_hunt(ug_cli *cli, int argc, char **argv);
+int ug_cmd_sigma(ug_cli *cli, int argc, char **argv);
 
 extern const char ug_cmd_fields_usage[];
 extern const char ug_cmd_time_usage[];
 extern const char ug_cmd_simulate_usage[];
 extern const char ug_cmd_events_usage[];
 extern const char ug_cmd_hunt_usage[];
+extern const char ug_cmd_sigma_usage[];
 
 #endif

@@ -24,6 +24,7 @@ static const ug_cmd commands[] = {
 	{"events", "read logs and print the normalized events", ug_cmd_events_usage, ug_cmd_events},
 	{"fields", "list the canonical event fields and event kinds", ug_cmd_fields_usage, ug_cmd_fields},
 	{"hunt", "find the hosts that got a bad update, what they did next, what to block", ug_cmd_hunt_usage, ug_cmd_hunt},
+	{"sigma", "run Sigma rules over logs (or check them with --check)", ug_cmd_sigma_usage, ug_cmd_sigma},
 	{"simulate", "write realistic telemetry of an update-channel compromise, with truth", ug_cmd_simulate_usage, ug_cmd_simulate},
 	{"time", "convert timestamps from logs to RFC 3339 UTC", ug_cmd_time_usage, ug_cmd_time},
 	{"help", "show help for a command", help_usage, cmd_help},

@@ -68,6 +68,25 @@ int ug_input_open(ug_input **out, char *const *paths, size_t npaths, const ug_in
 /* Read everything, calling fn for each event in input order. UG_OK when the
  * whole input was read (even if records were skipped: see the counts). */
 int ug_input_read(ug_input *in, ug_event_fn fn, void *user, ug_error *err);
+/* Work done on each event in the parsing workers, in parallel, right after
+ * its block is parsed (Sigma matching, say); the per-event result travels
+ * with the event to the ordered consumer. Per block, in the worker:
+ * state = block_begin(user); result_i = event(ev_i, state, user) for each
+ * event; block_end(state, user). The consumer then gets fn(ev_i, result_i)
+ * in input order and owns result_i (NULL is a fine result). Results of
+ * events never delivered (the consumer stopped) go to result_free. Every
+ * member but event may be NULL. */
+typedef struct ug_event_hook {
+	void *(*block_begin)(void *user);
+	void *(*event)(const ug_event *ev, void *state, void *user);
+	void (*block_end)(void *state, void *user);
+	void (*result_free)(void *result, void *user);
+	void *user;
+} ug_event_hook;
+typedef int (*ug_event_result_fn)(const ug_event *ev, void *result, void *user);
+/* ug_input_read with a hook run in the workers (see ug_event_hook). */
+int ug_input_read_hooked(ug_input *in, const ug_event_hook *hook, ug_event_result_fn fn, void *user,
+                         ug_error *err);
 /* Sources seen so far (valid until ug_input_free). */
 const ug_source *ug_input_sources(const ug_input *in, size_t *count);
 const ug_source *ug_input_source(const ug_input *in, uint32_t id);

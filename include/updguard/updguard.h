@@ -13,6 +13,7 @@
 #include "updguard/error.h"
 #include "updguard/event.h"
 #include "updguard/fields.h"
+#include "updguard/sigma.h"
 #include "updguard/sim.h"
 #include "updguard/time.h"
 

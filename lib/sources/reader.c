@@ -46,6 +46,8 @@ typedef struct block {
 	uint64_t newlines;
 	member *m;
 	ug_batch batch;
+	void **results;         /* per event, when the input has a hook */
+	size_t results_cap;
 	bool done;
 	struct ug_input *in;
 } block;
@@ -61,6 +63,8 @@ struct ug_input {
 	size_t window, head, count;
 	ug_event_fn fn;
 	void *user;
+	const ug_event_hook *hook; /* optional work in the workers (sources.h) */
+	ug_event_result_fn rfn;
 	int stop;
 	ug_source *sources;
 	size_t nsources, sources_cap;
@@ -214,10 +218,35 @@ static int member_begin(member *m, ug_sv head, const ug_input_opts *opts, ug_err
 
 /* ---- the pipeline ---- */
 
+/* The hook's per-event work, in the worker. Without room for results the
+ * events go on with NULL results. */
+static void run_hook(const ug_event_hook *h, block *b)
+{
+	size_t n = b->batch.nevents;
+	if (n > b->results_cap) {
+		void **r = realloc(b->results, n * sizeof(*r));
+		if (!r) {
+			free(b->results);
+			b->results = NULL;
+			b->results_cap = 0;
+			return;
+		}
+		b->results = r;
+		b->results_cap = n;
+	}
+	void *state = h->block_begin ? h->block_begin(h->user) : NULL;
+	for (size_t i = 0; i < n; i++)
+		b->results[i] = h->event(&b->batch.events[i], state, h->user);
+	if (h->block_end)
+		h->block_end(state, h->user);
+}
+
 static void parse_task(void *arg)
 {
 	block *b = arg;
 	ug_frame_parse(&b->frame, b->data, 1, b->offset, &b->batch);
+	if (b->in->hook)
+		run_hook(b->in->hook, b);
 	b->newlines = ug_framing_has_lines(b->frame.fmt->framing) ? ug_count_newlines(b->data.p, b->data.n) : 0;
 	ug_input *in = b->in;
 	pthread_mutex_lock(&in->mu);
@@ -236,8 +265,20 @@ static void deliver(ug_input *in, block *b)
 		ug_event *ev = &b->batch.events[i];
 		if (lines)
 			ev->record += base;
-		in->stop = in->fn(ev, in->user);
+		if (in->rfn) {
+			void *res = b->results ? b->results[i] : NULL;
+			if (b->results)
+				b->results[i] = NULL;
+			in->stop = in->rfn(ev, res, in->user);
+		} else {
+			in->stop = in->fn(ev, in->user);
+		}
 	}
+	for (size_t i = 0; b->results && i < b->batch.nevents; i++) /* undelivered after a stop */
+		if (b->results[i] && in->hook->result_free) {
+			in->hook->result_free(b->results[i], in->hook->user);
+			b->results[i] = NULL;
+		}
 	src->records += b->batch.records;
 	src->skipped += b->batch.skipped;
 	in->skipped_total += b->batch.skipped;
@@ -594,6 +635,14 @@ int ug_input_open(ug_input **out, char *const *paths, size_t npaths, const ug_in
 	return UG_OK;
 }
 
+int ug_input_read_hooked(ug_input *in, const ug_event_hook *hook, ug_event_result_fn fn, void *user,
+                         ug_error *err)
+{
+	in->hook = hook;
+	in->rfn = fn;
+	return ug_input_read(in, NULL, user, err);
+}
+
 int ug_input_read(ug_input *in, ug_event_fn fn, void *user, ug_error *err)
 {
 	(void)err;
@@ -652,8 +701,10 @@ void ug_input_free(ug_input *in)
 		return;
 	if (in->ring) {
 		drain(in);
-		for (size_t i = 0; i < in->window; i++)
+		for (size_t i = 0; i < in->window; i++) {
 			ug_batch_free(&in->ring[i].batch);
+			free(in->ring[i].results);
+		}
 	}
 	ug_pool_destroy(in->pool);
 	free(in->ring);

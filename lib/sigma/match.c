@@ -1,0 +1,396 @@
+/* match.c — evaluating one compiled rule on one event (docs/sigma.md,
+ * "Matching"): field lookup through the logsource's renames, each value's
+ * matcher, items (AND/OR/neq over values), identifiers (OR of maps, each an
+ * AND of items), the condition tree, and the rule's filters.
+ *
+ * Case-insensitive means ASCII case folding (rule literals are lower-cased
+ * once when compiled; event bytes are folded as they are compared).
+ */
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "sigma/sigma_int.h"
+
+/* ---- fields ---- */
+
+/* The last dotted component of an event's field name, spaces dropped, equals
+ * the Sigma name (ASCII case-insensitive). Only names with a space qualify. */
+static bool eq_without_spaces(ug_sv evname, ug_sv name)
+{
+	size_t dot = ug_sv_rfind_char(evname, '.');
+	ug_sv last = dot == SIZE_MAX ? evname : ug_sv_make(evname.p + dot + 1, evname.n - dot - 1);
+	if (ug_sv_find_char(last, ' ') == SIZE_MAX)
+		return false;
+	size_t j = 0;
+	for (size_t i = 0; i < last.n; i++) {
+		if (last.p[i] == ' ')
+			continue;
+		if (j >= name.n || ug_ascii_lower(last.p[i]) != ug_ascii_lower(name.p[j]))
+			return false;
+		j++;
+	}
+	return j == name.n;
+}
+
+static const ug_field *find_field(const ug_event *ev, ug_sv name, uint16_t canon)
+{
+	if (canon != UG_F_NONE && ev->canon_idx[canon])
+		return &ev->fields[ev->canon_idx[canon] - 1];
+	for (uint32_t i = 0; i < ev->nfields; i++)
+		if (ug_sv_eq(ev->fields[i].name, name))
+			return &ev->fields[i];
+	for (uint32_t i = 0; i < ev->nfields; i++)
+		if (ug_sv_eq_nocase(ev->fields[i].name, name))
+			return &ev->fields[i];
+	for (uint32_t i = 0; i < ev->nfields; i++) { /* "winlog.event_data.Name" */
+		ug_sv n = ev->fields[i].name;
+		if (n.n > name.n && n.p[n.n - name.n - 1] == '.' && ug_sv_ends_with(n, name))
+			return &ev->fields[i];
+	}
+	for (uint32_t i = 0; i < ev->nfields; i++) /* "Threat Name" is ThreatName (spec: spaces stripped) */
+		if (eq_without_spaces(ev->fields[i].name, name))
+			return &ev->fields[i];
+	return NULL;
+}
+
+ug_sv sg_field_get(const sg_eval *e, ug_sv field, uint16_t canon, bool *present)
+{
+	if (e->src) {
+		for (uint32_t i = 0; i < e->src->nrenames; i++) {
+			if (ug_sv_eq(e->src->renames[i].from, field)) {
+				field = e->src->renames[i].to;
+				canon = (uint16_t)ug_field_lookup(field);
+				break;
+			}
+		}
+	}
+	const ug_field *f = find_field(e->ev, field, canon);
+	*present = f != NULL;
+	return f ? (ug_sv){f->value.p ? f->value.p : "", f->value.n} : UG_SV_NULL;
+}
+
+/* ---- values ---- */
+
+static bool eq_ci(const char *a, const char *lower, size_t n, bool cased)
+{
+	if (cased)
+		return memcmp(a, lower, n) == 0;
+	for (size_t i = 0; i < n; i++)
+		if (ug_ascii_lower(a[i]) != lower[i])
+			return false;
+	return true;
+}
+
+static bool find_ci(ug_sv hay, ug_sv needle, bool cased)
+{
+	if (needle.n == 0)
+		return true;
+	if (hay.n < needle.n)
+		return false;
+	char c0 = needle.p[0];
+	char c1 = cased ? c0 : (c0 >= 'a' && c0 <= 'z' ? (char)(c0 - 32) : c0);
+	size_t last = hay.n - needle.n;
+	for (size_t i = 0; i <= last; i++) {
+		const char *p = memchr(hay.p + i, c0, last - i + 1);
+		const char *q = c1 != c0 ? memchr(hay.p + i, c1, last - i + 1) : NULL;
+		if (q && (!p || q < p))
+			p = q;
+		if (!p)
+			return false;
+		i = (size_t)(p - hay.p);
+		if (eq_ci(p + 1, needle.p + 1, needle.n - 1, cased))
+			return true;
+	}
+	return false;
+}
+
+static bool str_match(uint8_t kind, ug_sv lit, bool cased, ug_sv s)
+{
+	switch (kind) {
+	case SG_M_EQ:
+		return s.n == lit.n && eq_ci(s.p, lit.p, lit.n, cased);
+	case SG_M_PREFIX:
+		return s.n >= lit.n && eq_ci(s.p, lit.p, lit.n, cased);
+	case SG_M_SUFFIX:
+		return s.n >= lit.n && eq_ci(s.p + s.n - lit.n, lit.p, lit.n, cased);
+	case SG_M_CONTAINS:
+		return find_ci(s, lit, cased);
+	default:
+		return false;
+	}
+}
+
+static bool cidr_match(const sg_val *v, ug_sv s)
+{
+	char buf[64];
+	uint8_t ip[16];
+	if (s.n == 0 || s.n >= sizeof(buf))
+		return false;
+	memcpy(buf, s.p, s.n);
+	buf[s.n] = '\0';
+	char *pct = strchr(buf, '%'); /* IPv6 zone */
+	if (pct)
+		*pct = '\0';
+	if (inet_pton(v->fam == 4 ? AF_INET : AF_INET6, buf, ip) != 1)
+		return false;
+	size_t full = v->bits / 8, rest = v->bits % 8;
+	if (memcmp(ip, v->ip, full) != 0)
+		return false;
+	if (!rest)
+		return true;
+	uint8_t mask = (uint8_t)(0xFF << (8 - rest));
+	return (ip[full] & mask) == (v->ip[full] & mask);
+}
+
+static bool to_number(ug_sv s, uint8_t tpart, double *out)
+{
+	if (tpart != SG_T_NONE) {
+		ug_time t;
+		if (ug_time_parse_any(s, NULL, &t) != UG_OK)
+			return false;
+		int y, mo, d, h, mi, sec;
+		ug_time_to_civil(t, &y, &mo, &d, &h, &mi, &sec, NULL);
+		switch (tpart) {
+		case SG_T_MINUTE: *out = mi; break;
+		case SG_T_HOUR: *out = h; break;
+		case SG_T_DAY: *out = d; break;
+		case SG_T_MONTH: *out = mo; break;
+		case SG_T_YEAR: *out = y; break;
+		default: { /* ISO week number */
+			int64_t days = t / ((int64_t)86400 * 1000000000);
+			int wday = (int)(((days % 7) + 7 + 3) % 7); /* Monday = 0; 1970-01-01 was a Thursday */
+			ug_time jan1;
+			ug_time_from_civil(y, 1, 1, 0, 0, 0, 0, &jan1);
+			int yday = (int)(days - jan1 / ((int64_t)86400 * 1000000000));
+			int wk = (yday - wday + 10) / 7;
+			*out = wk < 1 ? 52 : wk > 52 ? 52 : wk;
+		}
+		}
+		return true;
+	}
+	char buf[64];
+	s = ug_sv_trim(s);
+	if (s.n == 0 || s.n >= sizeof(buf))
+		return false;
+	memcpy(buf, s.p, s.n);
+	buf[s.n] = '\0';
+	char *end;
+	*out = (s.n > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) ? (double)strtoull(buf, &end, 16)
+	                                                                      : strtod(buf, &end);
+	return *end == '\0' && isfinite(*out);
+}
+
+static bool num_match(const sg_val *v, ug_sv s)
+{
+	double x;
+	if (!to_number(s, v->tpart, &x))
+		return false;
+	switch (v->cmp) {
+	case SG_CMP_LT: return x < v->num;
+	case SG_CMP_LTE: return x <= v->num;
+	case SG_CMP_GT: return x > v->num;
+	case SG_CMP_GTE: return x >= v->num;
+	default: return x == v->num;
+	}
+}
+
+static bool fieldref_match(const sg_val *v, const sg_eval *e, ug_sv s)
+{
+	bool present;
+	ug_sv other = sg_field_get(e, v->lit, v->refcanon, &present);
+	if (!present)
+		return false;
+	if (v->cased)
+		return str_match(v->refpos, other, true, s);
+	/* fold the reference once: literals are expected in lower case */
+	char stackbuf[256];
+	char *low = other.n <= sizeof(stackbuf) ? stackbuf : malloc(other.n);
+	if (!low)
+		return false;
+	ug_sv_lower_into(other, low);
+	bool r = str_match(v->refpos, ug_sv_make(low, other.n), false, s);
+	if (low != stackbuf)
+		free(low);
+	return r;
+}
+
+static bool val_match(const sg_val *v, const sg_eval *e, bool present, ug_sv s)
+{
+	switch (v->kind) {
+	case SG_M_NULL:
+		return !present || s.n == 0;
+	case SG_M_EXISTS:
+		return present == v->exists;
+	default:
+		break;
+	}
+	if (!present)
+		return false;
+	switch (v->kind) {
+	case SG_M_GLOB:
+		return sg_glob_match(v, s);
+	case SG_M_RE:
+		return pcre2_match(v->re, (PCRE2_SPTR)s.p, s.n, 0, 0, e->md, NULL) >= 0;
+	case SG_M_CIDR:
+		return cidr_match(v, s);
+	case SG_M_NUM:
+		return num_match(v, s);
+	case SG_M_FIELDREF:
+		return fieldref_match(v, e, s);
+	default:
+		return str_match(v->kind, v->lit, v->cased, s);
+	}
+}
+
+/* ---- items, identifiers, conditions ---- */
+
+static bool any_value(const sg_item *it, const sg_eval *e, bool present, ug_sv s)
+{
+	for (uint32_t i = 0; i < it->nv; i++)
+		if (val_match(&it->v[i], e, present, s))
+			return true;
+	return false;
+}
+
+/* Keyword: a value matches when some field's value matches it. */
+static bool keyword_value(const sg_val *v, const sg_eval *e)
+{
+	for (uint32_t f = 0; f < e->ev->nfields; f++)
+		if (val_match(v, e, true, e->ev->fields[f].value))
+			return true;
+	return false;
+}
+
+static bool item_match(const sg_item *it, const sg_eval *e)
+{
+	if (!it->field.n) {
+		bool any = false;
+		for (uint32_t i = 0; i < it->nv; i++) {
+			bool m = keyword_value(&it->v[i], e);
+			if (it->all && !m)
+				return false;
+			any |= m;
+			if (m && !it->all)
+				break;
+		}
+		return it->neq ? !any : any;
+	}
+	bool present;
+	ug_sv s = sg_field_get(e, it->field, it->canon, &present);
+	if (it->neq)
+		return !any_value(it, e, present, s);
+	if (!it->all)
+		return any_value(it, e, present, s);
+	for (uint32_t i = 0; i < it->nv; i++)
+		if (!val_match(&it->v[i], e, present, s))
+			return false;
+	return true;
+}
+
+static bool sel_match(const sg_sel *sel, const sg_eval *e)
+{
+	for (uint32_t m = 0; m < sel->n; m++) {
+		uint32_t i = 0;
+		while (i < sel->maps[m].n && item_match(&sel->maps[m].items[i], e))
+			i++;
+		if (i == sel->maps[m].n)
+			return true;
+	}
+	return false;
+}
+
+static bool sel_eval(const sg_rule *r, uint32_t i, sg_eval *e)
+{
+	bool m = sel_match(&r->sels[i], e);
+	if (m && i < 64)
+		e->selmask |= (uint64_t)1 << i;
+	return m;
+}
+
+static bool cond_eval(const sg_rule *r, const sg_cond *c, sg_eval *e)
+{
+	switch (c->op) {
+	case SG_C_SEL:
+		return sel_eval(r, c->sel, e);
+	case SG_C_AND:
+		return cond_eval(r, c->a, e) && cond_eval(r, c->b, e);
+	case SG_C_OR:
+		return cond_eval(r, c->a, e) || cond_eval(r, c->b, e);
+	case SG_C_NOT:
+		return !cond_eval(r, c->a, e);
+	case SG_C_ANY:
+		for (uint32_t i = 0; i < c->nsels; i++)
+			if (sel_eval(r, c->sels[i], e))
+				return true;
+		return false;
+	default:
+		for (uint32_t i = 0; i < c->nsels; i++)
+			if (!sel_eval(r, c->sels[i], e))
+				return false;
+		return true;
+	}
+}
+
+/* ---- logsources ---- */
+
+bool sg_src_accepts(const sg_src *src, const ug_event *ev)
+{
+	if (src->kind >= 0 && (int)ev->kind != src->kind)
+		return false;
+	if (src->nchannels) {
+		uint32_t i = 0;
+		while (i < src->nchannels && !ug_sv_eq_nocase(src->channels[i], ev->channel))
+			i++;
+		if (i == src->nchannels)
+			return false;
+	}
+	if (src->neids) {
+		uint32_t i = 0;
+		while (i < src->neids && src->eids[i] != ev->event_id)
+			i++;
+		if (i == src->neids)
+			return false;
+	}
+	for (uint32_t i = 0; i < src->nconds; i++) {
+		ug_sv v = ug_event_get_by_name(ev, src->cond_fields[i]);
+		if (!ug_sv_eq_nocase(v, src->cond_values[i]))
+			return false;
+	}
+	return true;
+}
+
+const sg_src *sg_src_of(const sg_rule *r, const ug_event *ev)
+{
+	for (uint32_t i = 0; i < r->nsrcs; i++)
+		if (sg_src_accepts(&r->srcs[i], ev))
+			return &r->srcs[i];
+	return NULL;
+}
+
+static bool filtered(const ug_sigma *s, const sg_rule *r, sg_eval *e)
+{
+	uint64_t mask = e->selmask;
+	const sg_src *src = e->src;
+	bool hit = false;
+	for (uint32_t i = 0; i < r->nfilters && !hit; i++) {
+		const sg_rule *f = s->filters[r->filters[i]];
+		e->src = f->nsrcs ? sg_src_of(f, e->ev) : src;
+		if (f->nsrcs && !e->src)
+			continue; /* the filter's logsource does not cover this event */
+		hit = cond_eval(f, f->cond, e);
+	}
+	e->selmask = mask;
+	e->src = src;
+	return hit;
+}
+
+bool sg_rule_eval(const ug_sigma *s, const sg_rule *r, sg_eval *e)
+{
+	e->selmask = 0;
+	if (!cond_eval(r, r->cond, e))
+		return false;
+	return !r->nfilters || !filtered(s, r, e);
+}

@@ -1,0 +1,627 @@
+/* prefilter.c — which rules an event can possibly match, found without
+ * evaluating them (docs/sigma.md, "Speed").
+ *
+ * 1. Dispatch: rules are put in buckets by what their logsource needs
+ *    (channel + EventID, channel alone, event kind, or anything); an event
+ *    looks up only its own buckets.
+ * 2. Literals: for every rule, a set of strings of which at least one must
+ *    occur in the event's values if the rule matches (computed from the
+ *    condition: an AND needs only its most selective side, an OR needs one
+ *    of each side, a NOT or a regular expression gives no guarantee). Each
+ *    bucket compiles its rules' literals into one Vectorscan database
+ *    (caseless, so a superset of every case-sensitive need); one scan of the
+ *    event's values yields the rules worth evaluating. Rules without such a
+ *    set are always evaluated.
+ * The candidate list is a superset of the matching rules, so exactness is
+ * untouched: sg_rule_eval decides.
+ */
+#include <hs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "sigma/sigma_int.h"
+
+#define MIN_LITERAL 3
+
+typedef struct lits {
+	ug_sv *v;
+	size_t n, cap;
+	bool none; /* no guarantee */
+} lits;
+
+typedef struct bucket {
+	uint32_t *always;      /* rules evaluated whenever the bucket applies */
+	size_t nalways, acap;
+	uint32_t *lrules;      /* rules gated by literals (parallel to their literal sets) */
+	lits *lsets;
+	size_t nl, lcap;
+	hs_database_t *db;
+	/* which event fields the bucket's rules can read (the text scanned is
+	 * only their values): canonical ids, last name components, or all */
+	bool all_fields;
+	uint8_t canon_used[UG_F__COUNT];
+	ug_map names;
+	bool names_init;
+	uint64_t name_shape[256]; /* bit (len & 63) of [lower first char]: a name of that shape is in names */
+	uint32_t *lit_off;     /* CSR: literal id -> rules [lit_off[i], lit_off[i+1]) */
+	uint32_t *lit_rules;
+} bucket;
+
+struct sg_prefilter {
+	ug_map keys;           /* bucket key -> index + 1 */
+	bucket *b;
+	size_t nb, cap;
+	uint32_t nrules;
+};
+
+/* ---- literal sets ---- */
+
+static void lits_free(lits *l) { free(l->v); memset(l, 0, sizeof(*l)); }
+
+static bool lits_add(lits *l, ug_sv s)
+{
+	ug_sv *v = sg_grow(l->v, &l->cap, l->n + 1, sizeof(*v));
+	if (!v)
+		return false;
+	l->v = v;
+	l->v[l->n++] = s;
+	return true;
+}
+
+static lits lits_none(void) { return (lits){NULL, 0, 0, true}; }
+
+/* Higher is more selective: the shortest literal counts; digits are common. */
+static int lits_score(const lits *l)
+{
+	if (l->none || !l->n)
+		return -1;
+	int worst = 1 << 20;
+	for (size_t i = 0; i < l->n; i++) {
+		int sc = (int)l->v[i].n * 2;
+		if (ug_sv_is_digits(l->v[i]))
+			sc /= 3;
+		if (sc < worst)
+			worst = sc;
+	}
+	return worst * 16 - (int)(l->n > 15 ? 15 : l->n);
+}
+
+/* AND: keep the better side. */
+static lits lits_and(lits a, lits b)
+{
+	if (lits_score(&b) > lits_score(&a)) {
+		lits_free(&a);
+		return b;
+	}
+	lits_free(&b);
+	return a;
+}
+
+/* OR: both sides needed. */
+static lits lits_or(lits a, lits b)
+{
+	if (a.none || b.none) {
+		lits_free(&a);
+		lits_free(&b);
+		return lits_none();
+	}
+	for (size_t i = 0; i < b.n; i++)
+		if (!lits_add(&a, b.v[i])) {
+			lits_free(&a);
+			lits_free(&b);
+			return lits_none();
+		}
+	lits_free(&b);
+	return a;
+}
+
+static ug_sv val_literal(const sg_val *v)
+{
+	switch (v->kind) {
+	case SG_M_EQ:
+	case SG_M_PREFIX:
+	case SG_M_SUFFIX:
+	case SG_M_CONTAINS:
+		return v->lit;
+	case SG_M_GLOB: {
+		size_t best = 0, bestn = 0, run = 0;
+		for (size_t i = 0; i <= v->lit.n; i++) {
+			if (i < v->lit.n && v->gf[i] == SG_G_LIT) {
+				run++;
+				continue;
+			}
+			if (run > bestn)
+				best = i - run, bestn = run;
+			run = 0;
+		}
+		return ug_sv_make(v->lit.p + best, bestn);
+	}
+	default:
+		return UG_SV_NULL;
+	}
+}
+
+static lits val_lits(const sg_val *v)
+{
+	ug_sv s = val_literal(v);
+	lits l = {0};
+	if (s.n < MIN_LITERAL || !lits_add(&l, s)) {
+		lits_free(&l);
+		return lits_none();
+	}
+	return l;
+}
+
+static lits item_lits(const sg_item *it)
+{
+	if (it->neq || !it->nv)
+		return lits_none();
+	lits acc = val_lits(&it->v[0]);
+	for (uint32_t i = 1; i < it->nv; i++)
+		acc = it->all ? lits_and(acc, val_lits(&it->v[i])) : lits_or(acc, val_lits(&it->v[i]));
+	return acc;
+}
+
+static lits map_lits(const sg_map *m)
+{
+	lits acc = lits_none();
+	for (uint32_t i = 0; i < m->n; i++)
+		acc = lits_and(acc, item_lits(&m->items[i]));
+	return acc;
+}
+
+static lits sel_lits(const sg_sel *s)
+{
+	if (!s->n)
+		return lits_none();
+	lits acc = map_lits(&s->maps[0]);
+	for (uint32_t i = 1; i < s->n; i++)
+		acc = lits_or(acc, map_lits(&s->maps[i]));
+	return acc;
+}
+
+static lits cond_lits(const sg_rule *r, const sg_cond *c)
+{
+	switch (c->op) {
+	case SG_C_SEL:
+		return sel_lits(&r->sels[c->sel]);
+	case SG_C_AND:
+		return lits_and(cond_lits(r, c->a), cond_lits(r, c->b));
+	case SG_C_OR:
+		return lits_or(cond_lits(r, c->a), cond_lits(r, c->b));
+	case SG_C_NOT:
+		return lits_none();
+	default: {
+		lits acc = sel_lits(&r->sels[c->sels[0]]);
+		for (uint32_t i = 1; i < c->nsels; i++)
+			acc = c->op == SG_C_ALL ? lits_and(acc, sel_lits(&r->sels[c->sels[i]]))
+			                        : lits_or(acc, sel_lits(&r->sels[c->sels[i]]));
+		return acc;
+	}
+	}
+}
+
+/* ---- buckets ---- */
+
+static bucket *bucket_for(sg_prefilter *pf, ug_sv key)
+{
+	ug_map_entry *e = ug_map_upsert(&pf->keys, key, &(bool){false});
+	if (!e)
+		return NULL;
+	if (!e->value) {
+		bucket *b = sg_grow(pf->b, &pf->cap, pf->nb + 1, sizeof(*b));
+		if (!b)
+			return NULL;
+		pf->b = b;
+		memset(&pf->b[pf->nb], 0, sizeof(bucket));
+		e->value = (void *)(uintptr_t)(++pf->nb);
+	}
+	return &pf->b[(uintptr_t)e->value - 1];
+}
+
+static void key_of(ug_buf *k, ug_sv channel, int64_t eid, int kind)
+{
+	char num[24];
+	size_t n = 0;
+	ug_buf_clear(k);
+	ug_buf_reserve(k, channel.n + 24);
+	if (kind >= 0) {
+		ug_buf_puts(k, "k:");
+		eid = kind;
+	} else {
+		for (size_t i = 0; i < channel.n; i++)
+			ug_buf_putc(k, ug_ascii_lower(channel.p[i]));
+		ug_buf_putc(k, '\x1f');
+	}
+	if (eid < 0) {
+		ug_buf_putc(k, '*');
+		return;
+	}
+	do /* digits by hand: this runs for every event */
+		num[n++] = (char)('0' + eid % 10);
+	while ((eid /= 10) > 0);
+	while (n)
+		ug_buf_putc(k, num[--n]);
+}
+
+static int bucket_add(bucket *b, uint32_t rule, const lits *l)
+{
+	if (l->none) {
+		for (size_t i = 0; i < b->nalways; i++)
+			if (b->always[i] == rule)
+				return UG_OK;
+		uint32_t *v = sg_grow(b->always, &b->acap, b->nalways + 1, sizeof(*v));
+		if (!v)
+			return UG_ERR_NOMEM;
+		b->always = v;
+		v[b->nalways++] = rule;
+		return UG_OK;
+	}
+	size_t cap = b->lcap;
+	uint32_t *r = sg_grow(b->lrules, &cap, b->nl + 1, sizeof(*r));
+	if (!r)
+		return UG_ERR_NOMEM;
+	b->lrules = r;
+	cap = b->lcap;
+	lits *s = sg_grow(b->lsets, &cap, b->nl + 1, sizeof(*s));
+	if (!s)
+		return UG_ERR_NOMEM;
+	b->lsets = s;
+	b->lcap = cap;
+	b->lrules[b->nl] = rule;
+	b->lsets[b->nl] = (lits){0};
+	for (size_t i = 0; i < l->n; i++)
+		if (!lits_add(&b->lsets[b->nl], l->v[i]))
+			return UG_ERR_NOMEM;
+	b->nl++;
+	return UG_OK;
+}
+
+static ug_sv last_component(ug_sv name)
+{
+	size_t dot = ug_sv_rfind_char(name, '.');
+	return dot == SIZE_MAX ? name : ug_sv_make(name.p + dot + 1, name.n - dot - 1);
+}
+
+static int note_name(bucket *b, ug_sv name)
+{
+	ug_field_id id = ug_field_lookup(name);
+	if (id != UG_F_NONE)
+		b->canon_used[id] = 1;
+	if (!b->names_init) {
+		ug_map_init(&b->names, true);
+		b->names_init = true;
+	}
+	ug_sv last = last_component(name);
+	if (last.n)
+		b->name_shape[(unsigned char)ug_ascii_lower(last.p[0])] |= (uint64_t)1 << (last.n & 63);
+	return ug_map_put(&b->names, last, (void *)1);
+}
+
+/* The fields rule r reads on events of source src (renamed names too). */
+static int note_fields(bucket *b, const sg_rule *r, const sg_src *src)
+{
+	for (uint32_t i = 0; i < r->nsels; i++)
+		for (uint32_t m = 0; m < r->sels[i].n; m++)
+			for (uint32_t k = 0; k < r->sels[i].maps[m].n; k++) {
+				const sg_item *it = &r->sels[i].maps[m].items[k];
+				if (!it->field.n) {
+					b->all_fields = true;
+					continue;
+				}
+				int rc = note_name(b, it->field);
+				for (uint32_t x = 0; rc == UG_OK && x < src->nrenames; x++)
+					if (ug_sv_eq(src->renames[x].from, it->field))
+						rc = note_name(b, src->renames[x].to);
+				if (rc != UG_OK)
+					return rc;
+			}
+	return UG_OK;
+}
+
+static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const lits *l)
+{
+	ug_buf k = UG_BUF_INIT;
+	int rc = UG_OK;
+	for (uint32_t i = 0; i < r->nsrcs && rc == UG_OK; i++) {
+		const sg_src *s = &r->srcs[i];
+		if (s->kind >= 0 || !s->nchannels) {
+			key_of(&k, UG_SV("*"), -1, s->kind);
+			bucket *b = bucket_for(pf, ug_buf_sv(&k));
+			rc = b ? bucket_add(b, idx, l) : UG_ERR_NOMEM;
+			if (rc == UG_OK && !l->none)
+				rc = note_fields(b, r, s);
+			continue;
+		}
+		for (uint32_t c = 0; c < s->nchannels && rc == UG_OK; c++) {
+			for (uint32_t e = 0; e < (s->neids ? s->neids : 1) && rc == UG_OK; e++) {
+				key_of(&k, s->channels[c], s->neids ? (int64_t)s->eids[e] : -1, -1);
+				bucket *b = bucket_for(pf, ug_buf_sv(&k));
+				rc = b ? bucket_add(b, idx, l) : UG_ERR_NOMEM;
+				if (rc == UG_OK && !l->none)
+					rc = note_fields(b, r, s);
+			}
+		}
+	}
+	ug_buf_free(&k);
+	return rc;
+}
+
+/* Literal ids shared by equal literals; CSR literal -> rules. */
+static int bucket_compile(bucket *b, ug_error *err)
+{
+	if (!b->nl)
+		return UG_OK;
+	ug_map ids;
+	ug_map_init(&ids, true);
+	size_t total = 0;
+	for (size_t i = 0; i < b->nl; i++)
+		total += b->lsets[i].n;
+	const char **exprs = calloc(total + 1, sizeof(char *));
+	size_t *lens = calloc(total + 1, sizeof(size_t));
+	unsigned *hsids = calloc(total + 1, sizeof(unsigned));
+	uint32_t *pair_lit = calloc(total + 1, sizeof(uint32_t)), *pair_rule = calloc(total + 1, sizeof(uint32_t));
+	int rc = (exprs && lens && hsids && pair_lit && pair_rule) ? UG_OK : UG_ERR_NOMEM;
+	size_t nlit = 0, np = 0;
+	for (size_t i = 0; i < b->nl && rc == UG_OK; i++) {
+		for (size_t j = 0; j < b->lsets[i].n; j++) {
+			bool created = false;
+			ug_map_entry *e = ug_map_upsert(&ids, b->lsets[i].v[j], &created);
+			if (!e) {
+				rc = UG_ERR_NOMEM;
+				break;
+			}
+			if (created) {
+				e->value = (void *)(uintptr_t)(nlit + 1);
+				exprs[nlit] = b->lsets[i].v[j].p;
+				lens[nlit] = b->lsets[i].v[j].n;
+				hsids[nlit] = (unsigned)nlit;
+				nlit++;
+			}
+			pair_lit[np] = (uint32_t)((uintptr_t)e->value - 1);
+			pair_rule[np++] = b->lrules[i];
+		}
+	}
+	if (rc == UG_OK) {
+		b->lit_off = calloc(nlit + 2, sizeof(uint32_t));
+		b->lit_rules = calloc(np + 1, sizeof(uint32_t));
+		if (!b->lit_off || !b->lit_rules)
+			rc = UG_ERR_NOMEM;
+	}
+	if (rc == UG_OK) {
+		for (size_t i = 0; i < np; i++)
+			b->lit_off[pair_lit[i] + 1]++;
+		for (size_t i = 0; i < nlit; i++)
+			b->lit_off[i + 1] += b->lit_off[i];
+		uint32_t *fill = calloc(nlit + 1, sizeof(uint32_t));
+		if (!fill)
+			rc = UG_ERR_NOMEM;
+		for (size_t i = 0; rc == UG_OK && i < np; i++)
+			b->lit_rules[b->lit_off[pair_lit[i]] + fill[pair_lit[i]]++] = pair_rule[i];
+		free(fill);
+	}
+	if (rc == UG_OK) {
+		unsigned *flags = calloc(nlit + 1, sizeof(unsigned));
+		hs_compile_error_t *ce = NULL;
+		for (size_t i = 0; flags && i < nlit; i++)
+			flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+		if (!flags)
+			rc = UG_ERR_NOMEM;
+		else if (hs_compile_lit_multi(exprs, flags, hsids, lens, (unsigned)nlit, HS_MODE_BLOCK, NULL, &b->db,
+		                              &ce) != HS_SUCCESS) {
+			rc = ug_error_set(err, UG_ERR_INVALID, "Vectorscan: %s", ce ? ce->message : "compile failed");
+			hs_free_compile_error(ce);
+		}
+		free(flags);
+	}
+	if (rc == UG_ERR_NOMEM)
+		ug_error_set(err, rc, "out of memory");
+	free(exprs);
+	free(lens);
+	free(hsids);
+	free(pair_lit);
+	free(pair_rule);
+	ug_map_free(&ids);
+	return rc;
+}
+
+int sg_prefilter_build(ug_sigma *s, ug_error *err)
+{
+	sg_prefilter *pf = calloc(1, sizeof(*pf));
+	if (!pf)
+		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
+	ug_map_init(&pf->keys, false);
+	pf->nrules = (uint32_t)s->nrules;
+	s->pf = pf;
+	int rc = UG_OK;
+	for (size_t i = 0; i < s->nrules && rc == UG_OK; i++) {
+		const sg_rule *r = s->rules[i];
+		if (r->kind != SG_R_DETECT || !r->nsrcs)
+			continue;
+		lits l = cond_lits(r, r->cond);
+		rc = place_rule(pf, (uint32_t)i, r, &l);
+		lits_free(&l);
+	}
+	for (size_t i = 0; i < pf->nb && rc == UG_OK; i++)
+		rc = bucket_compile(&pf->b[i], err);
+	if (getenv("UG_SIGMA_DEBUG")) {
+		size_t it = 0;
+		ug_map_entry *e;
+		while ((e = ug_map_next(&pf->keys, &it))) {
+			bucket *b = &pf->b[(uintptr_t)e->value - 1];
+			fprintf(stderr, "bucket %.*s: %zu always, %zu gated\n", UG_SV_ARG(e->key), b->nalways, b->nl);
+		}
+	}
+	if (rc == UG_ERR_NOMEM)
+		ug_error_set(err, rc, "out of memory");
+	return rc;
+}
+
+void sg_prefilter_free(sg_prefilter *pf)
+{
+	if (!pf)
+		return;
+	for (size_t i = 0; i < pf->nb; i++) {
+		bucket *b = &pf->b[i];
+		free(b->always);
+		free(b->lrules);
+		for (size_t j = 0; j < b->nl; j++)
+			lits_free(&b->lsets[j]);
+		free(b->lsets);
+		hs_free_database(b->db);
+		if (b->names_init)
+			ug_map_free(&b->names);
+		free(b->lit_off);
+		free(b->lit_rules);
+	}
+	free(pf->b);
+	ug_map_free(&pf->keys);
+	free(pf);
+}
+
+int sg_prefilter_scratch(const sg_prefilter *pf, void **hs_scratch)
+{
+	hs_scratch_t *sc = NULL;
+	for (size_t i = 0; pf && i < pf->nb; i++)
+		if (pf->b[i].db && hs_alloc_scratch(pf->b[i].db, &sc) != HS_SUCCESS) {
+			hs_free_scratch(sc);
+			return UG_ERR_NOMEM;
+		}
+	*hs_scratch = sc;
+	return UG_OK;
+}
+
+void sg_prefilter_scratch_free(void *hs_scratch) { hs_free_scratch(hs_scratch); }
+
+/* ---- per event ---- */
+
+static void add_cand(ug_sigma_scratch *sc, uint32_t rule)
+{
+	if (sc->stamp[rule] == sc->cur)
+		return;
+	sc->stamp[rule] = sc->cur;
+	sc->cand[sc->ncand++] = rule; /* ccap >= nrules: each rule at most once */
+}
+
+typedef struct scan_ctx {
+	ug_sigma_scratch *sc;
+	const bucket *b;
+} scan_ctx;
+
+static int on_literal(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+	(void)from;
+	(void)to;
+	(void)flags;
+	scan_ctx *c = ctx;
+	for (uint32_t i = c->b->lit_off[id]; i < c->b->lit_off[id + 1]; i++)
+		add_cand(c->sc, c->b->lit_rules[i]);
+	return 0;
+}
+
+/* Could a rule of b read this field? (A superset of sg_field_get's
+ * resolution: canonical id, or the last name component, case-insensitive;
+ * names with spaces are kept since they match with spaces stripped.) */
+static bool field_wanted(const bucket *b, const ug_field *f)
+{
+	if (b->all_fields || (f->canon != UG_F_NONE && b->canon_used[f->canon]))
+		return true;
+	if (!b->names_init)
+		return false;
+	ug_sv last = last_component(f->name);
+	if (last.n && !(b->name_shape[(unsigned char)ug_ascii_lower(last.p[0])] >> (last.n & 63) & 1))
+		return ug_sv_find_char(last, ' ') != SIZE_MAX; /* no name of this shape: skip the hash */
+	return ug_map_get(&b->names, last) != NULL || ug_sv_find_char(last, ' ') != SIZE_MAX;
+}
+
+static void event_text(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
+{
+	ug_buf_clear(&sc->text);
+	for (uint32_t i = 0; i < ev->nfields; i++) {
+		if (!field_wanted(b, &ev->fields[i]))
+			continue;
+		ug_buf_append_sv(&sc->text, ev->fields[i].value);
+		ug_buf_putc(&sc->text, '\n');
+	}
+}
+
+static void use_bucket(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
+{
+	for (size_t i = 0; i < b->nalways; i++)
+		add_cand(sc, b->always[i]);
+	if (!b->db)
+		return;
+	event_text(sc, b, ev);
+	scan_ctx c = {sc, b};
+	hs_scan(b->db, sc->text.p ? sc->text.p : "", (unsigned)sc->text.len, 0, sc->hs, on_literal, &c);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The buckets that apply to ev: its channel and EventID, its channel, its
+ * kind, and the one for rules of any source. */
+static void find_buckets(const sg_prefilter *pf, ug_sigma_scratch *sc, const ug_event *ev, struct sg_bcache *c)
+{
+	ug_buf *k = &sc->key;
+	for (int pass = 0; pass < 4; pass++) {
+		if (pass < 2 && !ev->channel.n)
+			continue;
+		if (pass == 0)
+			key_of(k, ev->channel, ev->event_id, -1);
+		else if (pass == 1)
+			key_of(k, ev->channel, -1, -1);
+		else if (pass == 2)
+			key_of(k, UG_SV("*"), -1, (int)ev->kind);
+		else
+			key_of(k, UG_SV("*"), -1, -1);
+		const void *bi = ug_map_get(&pf->keys, ug_buf_sv(k));
+		if (bi)
+			c->b[c->nb++] = (int32_t)((uintptr_t)bi - 1);
+	}
+}
+
+size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *ev,
+                               const uint32_t **rules)
+{
+	const sg_prefilter *pf = s->pf;
+	sc->ncand = 0;
+	if (++sc->cur == 0) { /* stamp wrap-around: forget all stamps */
+		memset(sc->stamp, 0, pf->nrules * sizeof(uint32_t));
+		sc->cur = 1;
+	}
+	struct sg_bcache *c = NULL;
+	bool cacheable = ev->channel.n <= sizeof(c->ch);
+	for (size_t i = 0; cacheable && i < UG_ARRAY_LEN(sc->bcache); i++) {
+		struct sg_bcache *e = &sc->bcache[i];
+		if (e->used && e->n == ev->channel.n && e->eid == ev->event_id && e->kind == (int)ev->kind &&
+		    memcmp(e->ch, ev->channel.p, e->n) == 0) {
+			c = e;
+			break;
+		}
+	}
+	if (!c) {
+		c = &sc->bcache[sc->bnext++ % UG_ARRAY_LEN(sc->bcache)];
+		c->used = false;
+		c->nb = 0;
+		find_buckets(pf, sc, ev, c);
+		if (cacheable) {
+			memcpy(c->ch, ev->channel.p, ev->channel.n);
+			c->n = (uint8_t)ev->channel.n;
+			c->eid = ev->event_id;
+			c->kind = (int)ev->kind;
+			c->used = true;
+		}
+	}
+	for (uint8_t i = 0; i < c->nb; i++)
+		use_bucket(sc, &pf->b[c->b[i]], ev);
+	if (sc->ncand > 1)
+		qsort(sc->cand, sc->ncand, sizeof(uint32_t), cmp_u32);
+	*rules = sc->cand;
+	return sc->ncand;
+}
