@@ -2,18 +2,22 @@
  * what it did next. Parses the options into ug_hunt_opts, runs the hunt
  * (lib/hunt), prints the one-screen summary and writes the report folder.
  * Exit 0 whenever the hunt ran, whatever it found (docs/hunt.md). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/str.h"
 #include "updguard/hunt.h"
+#include "updguard/sigma.h"
 
 const char ug_cmd_hunt_usage[] =
 	"usage: updguard hunt [--profile NAME|FILE] [--product NAME] [--updater IMAGE]...\n"
 	"                     [--update-host PATTERN]... [--install-dir PATH]... [--window START/END]\n"
-	"                     [--after DURATION] [--skew DURATION] [--iocs FILE] [--out DIR] [--json]\n"
+	"                     [--after DURATION] [--skew DURATION] [--iocs FILE]\n"
+	"                     [--rules PATH]... [--rules-min-level LEVEL] [--out DIR] [--json]\n"
 	"                     LOG...\n"
 	"\n"
 	"Find the hosts that received a product's update, judge what each did after it\n"
@@ -37,6 +41,11 @@ const char ug_cmd_hunt_usage[] =
 	"                        (default 60m)\n"
 	"  --skew DURATION       clock skew tolerated between sources (default 5m)\n"
 	"  --iocs FILE           known indicators to sweep every log for (CSV or STIX 2.1)\n"
+	"  --rules PATH          Sigma rules (file or folder, repeatable) run over what the\n"
+	"                        hosts did after their window delivery; the hits of\n"
+	"                        compromised and suspicious hosts join their evidence\n"
+	"  --rules-min-level L   only rules of level L and above (informational, low,\n"
+	"                        medium, high, critical; default all)\n"
 	"\n"
 	"Output:\n"
 	"  --out DIR             report folder (default ./updguard-report; created)\n"
@@ -47,7 +56,7 @@ const char ug_cmd_hunt_usage[] =
 
 enum {
 	OPT_PROFILE = UG_OPT_FIRST_FREE, OPT_PRODUCT, OPT_UPDATER, OPT_UPDATE_HOST, OPT_INSTALL_DIR,
-	OPT_WINDOW, OPT_AFTER, OPT_SKEW, OPT_IOCS, OPT_OUT, OPT_JSON,
+	OPT_WINDOW, OPT_AFTER, OPT_SKEW, OPT_IOCS, OPT_RULES, OPT_RULES_LEVEL, OPT_OUT, OPT_JSON,
 };
 
 /* A NULL-terminated list of option values (they point into argv). */
@@ -59,7 +68,7 @@ typedef struct strlist {
 typedef struct hunt_job {
 	ug_hunt_opts opts;
 	ug_cli_input input;
-	strlist updaters, hosts, dirs;
+	strlist updaters, hosts, dirs, rules;
 	const char *out_dir;
 	bool json;
 } hunt_job;
@@ -109,6 +118,15 @@ static int hunt_option(ug_cli *cli, hunt_job *j, int opt, const char *arg, char 
 	case OPT_AFTER: return parse_duration_opt(cli, "--after", arg, &j->opts.after);
 	case OPT_SKEW: return parse_duration_opt(cli, "--skew", arg, &j->opts.skew);
 	case OPT_IOCS: j->opts.iocs_file = arg; return UG_CLI_CONTINUE;
+	case OPT_RULES: return add_value(cli, &j->rules, "--rules", arg);
+	case OPT_RULES_LEVEL: {
+		ug_sigma_level l;
+		if (!ug_sigma_level_parse(arg, &l))
+			return ug_cli_usage_error(cli, "--rules-min-level needs informational, low, medium, high or "
+			                               "critical, not '%s'", arg);
+		j->opts.rules_min_level = (int)l;
+		return UG_CLI_CONTINUE;
+	}
 	case OPT_OUT: j->out_dir = arg; return UG_CLI_CONTINUE;
 	case OPT_JSON: j->json = true; return UG_CLI_CONTINUE;
 	default: return ug_cli_common_option(cli, opt, arg, argv);
@@ -128,6 +146,8 @@ static int parse_options(ug_cli *cli, int argc, char **argv, hunt_job *j)
 		{"after", required_argument, NULL, OPT_AFTER},
 		{"skew", required_argument, NULL, OPT_SKEW},
 		{"iocs", required_argument, NULL, OPT_IOCS},
+		{"rules", required_argument, NULL, OPT_RULES},
+		{"rules-min-level", required_argument, NULL, OPT_RULES_LEVEL},
 		{"out", required_argument, NULL, OPT_OUT},
 		{"json", no_argument, NULL, OPT_JSON},
 		UG_CLI_COMMON_LONG,
@@ -154,6 +174,9 @@ static int check_options(ug_cli *cli, hunt_job *j, int nlogs)
 		return ug_cli_usage_error(cli, "no input: give log files or directories (or - for stdin)");
 	if (j->input.opts.format && !ug_format_find_name(j->input.opts.format))
 		return ug_cli_usage_error(cli, "unknown --format '%s' (see 'updguard help hunt')", j->input.opts.format);
+	for (size_t i = 0; i < j->rules.n; i++)
+		if (access(j->rules.v[i], R_OK) != 0)
+			return ug_cli_usage_error(cli, "--rules %s: %s", j->rules.v[i], strerror(errno));
 	if (j->input.tz_spec) {
 		if (ug_tz_load(&j->input.tz, j->input.tz_spec, &err) != UG_OK)
 			return ug_cli_usage_error(cli, "--input-tz: %s", err.message);
@@ -180,6 +203,7 @@ static int run(ug_cli *cli, hunt_job *j, char **logs, size_t nlogs)
 	j->opts.updaters = j->updaters.v;
 	j->opts.update_hosts = j->hosts.v;
 	j->opts.install_dirs = j->dirs.v;
+	j->opts.rules = j->rules.v;
 	j->opts.input = j->input.opts;
 	if (ug_hunt_run(&j->opts, logs, nlogs, &cli->ctx, &r, &err) != UG_OK)
 		return run_error(cli, &err);
@@ -212,6 +236,7 @@ int ug_cmd_hunt(ug_cli *cli, int argc, char **argv)
 	free(j->updaters.v);
 	free(j->hosts.v);
 	free(j->dirs.v);
+	free(j->rules.v);
 	free(j);
 	return rc;
 }

@@ -45,6 +45,8 @@ typedef struct ug_hunt_opts {
 	ug_time skew;                   /* tolerated clock skew between sources (default 5 min) */
 	const char *iocs_file;          /* known IOCs to sweep for (CSV or STIX 2.1 bundle); NULL = none */
 	ug_input_opts input;            /* how to read the logs */
+	const char *const *rules;       /* Sigma rule files/folders for the second stage, NULL-terminated; NULL = none */
+	int rules_min_level;            /* ug_sigma_level: rules below it are not run (default informational) */
 } ug_hunt_opts;
 
 /* Defaults: after 60 min, skew 5 min, no window, nothing else. */

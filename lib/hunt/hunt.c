@@ -279,14 +279,16 @@ typedef struct hu_priv {
 	ug_profile *prof;
 } hu_priv;
 
-static int read_pass(hu_run *r, char *const *paths, size_t npaths, ug_event_fn fn, ug_input **keep,
-                     ug_error *err)
+/* One read of every log: fn per event, or (with a hook) rfn per event and
+ * its worker result. keep: the input is handed back instead of freed. */
+static int read_pass(hu_run *r, char *const *paths, size_t npaths, ug_event_fn fn,
+                     const ug_event_hook *hook, ug_event_result_fn rfn, ug_input **keep, ug_error *err)
 {
 	ug_input *in = NULL;
 	int rc = ug_input_open(&in, paths, npaths, &r->opts->input, r->ctx, err);
 	if (rc != UG_OK)
 		return rc;
-	rc = ug_input_read(in, fn, r, err);
+	rc = hook ? ug_input_read_hooked(in, hook, rfn, r, err) : ug_input_read(in, fn, r, err);
 	if (rc != UG_OK && (!err || err->code == UG_OK))
 		ug_error_set(err, rc < 0 ? rc : UG_ERR_NOMEM, "hunt: reading the logs failed");
 	if (keep && rc == UG_OK)
@@ -328,7 +330,8 @@ static void take_sources(hu_run *r, ug_input *in)
 	ug_buf_free(&b);
 }
 
-/* Pass 2, feeding the known-indicator sweep too the first time. */
+/* Pass 2, feeding the known-indicator sweep too the first time, and the
+ * Sigma second stage (its matching done in the reader's workers). */
 static int pass2_event(const ug_event *ev, void *user)
 {
 	hu_run *r = user;
@@ -337,10 +340,17 @@ static int pass2_event(const ug_event *ev, void *user)
 	return hu_pass2_event(ev, user);
 }
 
+static int pass2_result(const ug_event *ev, void *result, void *user)
+{
+	hu_rules_event(user, ev, result);
+	return pass2_event(ev, user);
+}
+
 static int behaviour_pass(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 {
 	r->sweeping = r->sweep != NULL;
-	int rc = read_pass(r, paths, npaths, pass2_event, NULL, err);
+	ug_event_hook hook;
+	int rc = read_pass(r, paths, npaths, pass2_event, hu_rules_hook(r, &hook), pass2_result, NULL, err);
 	r->sweeping = false; /* swept once: a later pass only judges again */
 	return rc;
 }
@@ -350,7 +360,9 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 	ug_input *in1 = NULL;
 	int rc = hu_sweep_begin(r, err);
 	if (rc == UG_OK)
-		rc = read_pass(r, paths, npaths, hu_pass1_event, &in1, err);
+		rc = hu_rules_begin(r, err);
+	if (rc == UG_OK)
+		rc = read_pass(r, paths, npaths, hu_pass1_event, NULL, NULL, &in1, err);
 	if (rc != UG_OK)
 		return rc;
 	take_sources(r, in1);
@@ -380,7 +392,8 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 		rc = hu_iocs(r);
 	if (rc != UG_OK)
 		return ug_error_set(err, rc, "hunt: out of memory");
-	return hu_sweep_finish(r, err);
+	rc = hu_sweep_finish(r, err);
+	return rc == UG_OK ? hu_rules_finish(r, err) : rc;
 }
 
 int ug_hunt_run(const ug_hunt_opts *opts, char *const *paths, size_t npaths, const ug_ctx *ctx,
@@ -407,6 +420,7 @@ int ug_hunt_run(const ug_hunt_opts *opts, char *const *paths, size_t npaths, con
 	res->after = r->after;
 	res->product = r->prof && r->prof->product ? ug_arena_strdup(&r->arena, r->prof->product) : "";
 	hu_sweep_free(r);
+	hu_rules_free(r);
 	run_free_work(r);
 	priv->arena = r->arena;
 	priv->prof = r->prof;

@@ -201,6 +201,7 @@ typedef struct hu_run {
 	ug_buf scratch[HU_SCRATCH]; /* hu_norm_path's results, reused in turn */
 	unsigned scratch_next;
 	struct sweep *sweep;   /* known-indicator sweep (sweep.c), NULL when none */
+	struct hu_rules *rules; /* --rules: Sigma second stage (rules.c), NULL when none */
 	bool sweeping;         /* this behaviour pass also feeds the sweep */
 
 	ug_hunt_result *res;
@@ -357,5 +358,18 @@ int hu_sweep_begin(hu_run *r, ug_error *err);
 int hu_sweep_event(hu_run *r, const ug_event *ev);
 int hu_sweep_finish(hu_run *r, ug_error *err);
 void hu_sweep_free(hu_run *r);
+
+/* rules.c — the Sigma second stage (--rules): hu_rules_begin before the
+ * first pass (compiles the rules; nothing when none are given);
+ * hu_rules_hook fills *hook for the behaviour pass's reader (NULL when no
+ * rules) and hu_rules_event takes each event's worker result there;
+ * hu_rules_finish after the verdicts adds the hits of compromised and
+ * suspicious hosts to their evidence. hu_rules_free is idempotent. */
+struct ug_event_hook;
+int hu_rules_begin(hu_run *r, ug_error *err);
+const struct ug_event_hook *hu_rules_hook(hu_run *r, struct ug_event_hook *hook);
+void hu_rules_event(hu_run *r, const ug_event *ev, void *result);
+int hu_rules_finish(hu_run *r, ug_error *err);
+void hu_rules_free(hu_run *r);
 
 #endif

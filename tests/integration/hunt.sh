@@ -142,6 +142,52 @@ if [ -f "$d/report/hosts.jsonl" ]; then
 		&& pass "--json summary parses" || fail "--json summary"
 fi
 
+# --- --rules: Sigma as the second stage. Hits join the evidence of
+# compromised (and suspicious) hosts only, with the rule's ATT&CK id ---
+d="$TMP/escan-$(echo "$SEEDS" | cut -d' ' -f1)"
+if [ -f "$d/logs/truth.json" ]; then
+	mkdir -p "$TMP/rules"
+	cat >"$TMP/rules/encoded_ps.yml" <<'RULE'
+title: PowerShell With An Encoded Command
+id: 5b1f6a3e-1c2d-4e5f-9a8b-7c6d5e4f3a2b
+status: test
+level: high
+tags:
+    - attack.execution
+    - attack.t1059.001
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\powershell.exe'
+        CommandLine|contains|windash: ' -enc'
+    condition: selection
+RULE
+	rules_args=(--rules "$TMP/rules")
+	[ -d "${UG_SHARED_DATA:-}/sigma/rules/windows/process_creation" ] &&
+		rules_args+=(--rules "$UG_SHARED_DATA/sigma/rules/windows/process_creation")
+	set -f
+	# shellcheck disable=SC2046 # the escan facts are words
+	"$UG" -q hunt $(flags_for escan) --window "$(rough_window "$d/logs/truth.json")" "${rules_args[@]}" \
+		--out "$d/rules-report" "$d/logs" >"$d/rules-summary.txt" 2>"$d/rules.err"
+	rc=$?
+	set +f
+	[ "$rc" = 0 ] && pass "hunt --rules ran" || { fail "hunt --rules exited $rc"; head -5 "$d/rules.err" >&2; }
+	comp=$(jq -c 'select(.verdict=="compromised")' "$d/rules-report/hosts.jsonl" | wc -l)
+	hit=$(jq -c 'select(.verdict=="compromised" and any(.evidence[]; .kind=="sigma"
+		and .technique=="T1059.001" and (.summary|test("Encoded Command"))))' "$d/rules-report/hosts.jsonl" | wc -l)
+	clean=$(jq -c 'select((.verdict=="clean-delivery" or .verdict=="no-delivery") and any(.evidence[]; .kind=="sigma"))' \
+		"$d/rules-report/hosts.jsonl" | wc -l)
+	# the simulated escan payload runs an encoded PowerShell command on most victims
+	[ "$comp" -gt 0 ] && [ "$hit" -gt $((comp / 2)) ] && pass "Sigma hits on $hit/$comp compromised hosts" \
+		|| fail "Sigma hits on $hit/$comp compromised hosts"
+	[ "$clean" = 0 ] && pass "no Sigma evidence on clean or undelivered hosts" || fail "$clean clean hosts with Sigma evidence"
+	python3 "$HERE/hunt_score.py" "$d/logs/truth.json" "$d/rules-report/hosts.jsonl" "escan with --rules" >/dev/null 2>&1 \
+		&& pass "--rules leaves the verdicts as they were" || fail "--rules changed the verdicts"
+	expect_rc 2 "--rules on a missing path is a usage error" -- "$UG" hunt --updater a.exe --rules "$TMP/no-rules" "$d/logs"
+fi
+
 # --- exit codes: only 'could not run' is non-zero ---
 expect_rc 2 "no product facts is a usage error" -- "$UG" hunt "$TMP"
 expect_rc 2 "unknown profile is a usage error" -- "$UG" hunt --profile no-such-product "$TMP"
