@@ -68,19 +68,31 @@ enum { UG_OPT_FORMAT = 1000, UG_OPT_INPUT_TZ, UG_OPT_CSV_MAPPING, UG_OPT_CARVE, 
 	"  --format NAME       read every input as this format (default: detect per file)\n" \
 	"  --input-tz ZONE     zone of local timestamps (NXLog EventTime, DHCP logs):\n"     \
 	"                      UTC (default), +05:30, or an IANA name like Europe/Berlin\n"  \
+	"  --input-tz GLOB=ZONE  the zone of the files whose path matches GLOB (repeatable,\n" \
+	"                      first match wins), e.g. '*DHCP-DE*=Europe/Berlin'\n"       \
 	"  --csv-mapping FILE  column mapping for headered CSV (docs/formats.md)\n"         \
 	"  --carve             EVTX: also recover records from chunk slack (field #carved)\n"
 
+#define UG_CLI_TZ_MAX 32
+
 typedef struct ug_cli_input {
 	ug_input_opts opts;
-	const char *tz_spec;
+	const char *tz_spec;                 /* --input-tz ZONE (the default zone) */
+	const char *tz_rule_specs[UG_CLI_TZ_MAX]; /* --input-tz GLOB=ZONE, in order */
+	size_t ntz_rules;
 	ug_tz *tz;
+	ug_tz *rule_tz[UG_CLI_TZ_MAX];
+	ug_tz_rule tz_rules[UG_CLI_TZ_MAX];
 	ug_input *in;
 } ug_cli_input;
 
 /* 1 when opt was an input option (consumed), 0 otherwise. */
 int ug_cli_input_option(ug_cli_input *ci, int opt, const char *arg);
-/* Open the input; UG_CLI_CONTINUE or an exit code (message printed). */
+/* Check --format and load the --input-tz zones into ci->opts (before
+ * ug_cli_input_open or a library call that reads); UG_CLI_CONTINUE or an
+ * exit code (message printed). */
+int ug_cli_input_prepare(ug_cli *cli, ug_cli_input *ci);
+/* Prepare and open the input; UG_CLI_CONTINUE or an exit code (message printed). */
 int ug_cli_input_open(ug_cli *cli, ug_cli_input *ci, char *const *paths, size_t npaths);
 /* Files read, records read/skipped per file, the first skips in full, counts
  * per reason: on stderr, unless --quiet. */

@@ -166,23 +166,16 @@ static int parse_options(ug_cli *cli, int argc, char **argv, hunt_job *j)
  * product by, logs to read, a known --format, a loadable --input-tz. */
 static int check_options(ug_cli *cli, hunt_job *j, int nlogs)
 {
-	ug_error err;
 	if (!j->opts.profile && !j->updaters.n && !j->hosts.n)
 		return ug_cli_usage_error(cli, "say what the product's updates look like: --profile NAME, "
 		                               "or --updater IMAGE and/or --update-host PATTERN");
 	if (nlogs <= 0)
 		return ug_cli_usage_error(cli, "no input: give log files or directories (or - for stdin)");
-	if (j->input.opts.format && !ug_format_find_name(j->input.opts.format))
-		return ug_cli_usage_error(cli, "unknown --format '%s' (see 'updguard help hunt')", j->input.opts.format);
+
 	for (size_t i = 0; i < j->rules.n; i++)
 		if (access(j->rules.v[i], R_OK) != 0)
 			return ug_cli_usage_error(cli, "--rules %s: %s", j->rules.v[i], strerror(errno));
-	if (j->input.tz_spec) {
-		if (ug_tz_load(&j->input.tz, j->input.tz_spec, &err) != UG_OK)
-			return ug_cli_usage_error(cli, "--input-tz: %s", err.message);
-		j->input.opts.input_tz = j->input.tz;
-	}
-	return UG_CLI_CONTINUE;
+	return ug_cli_input_prepare(cli, &j->input);
 }
 
 /* Errors in what the user asked for (no such profile, a bad profile or IOC
@@ -232,7 +225,7 @@ int ug_cmd_hunt(ug_cli *cli, int argc, char **argv)
 		rc = check_options(cli, j, argc - optind);
 	if (rc == UG_CLI_CONTINUE)
 		rc = run(cli, j, argv + optind, (size_t)(argc - optind));
-	ug_tz_free(j->input.tz);
+	ug_cli_input_close(&j->input);
 	free(j->updaters.v);
 	free(j->hosts.v);
 	free(j->dirs.v);

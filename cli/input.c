@@ -11,11 +11,58 @@ int ug_cli_input_option(ug_cli_input *ci, int opt, const char *arg)
 {
 	switch (opt) {
 	case UG_OPT_FORMAT: ci->opts.format = arg; return 1;
-	case UG_OPT_INPUT_TZ: ci->tz_spec = arg; return 1;
+	case UG_OPT_INPUT_TZ:
+		if (!strchr(arg, '=')) {
+			ci->tz_spec = arg;
+		} else if (ci->ntz_rules < UG_CLI_TZ_MAX) {
+			ci->tz_rule_specs[ci->ntz_rules++] = arg;
+		} else {
+			ci->ntz_rules = UG_CLI_TZ_MAX + 1; /* reported by ug_cli_input_prepare */
+		}
+		return 1;
 	case UG_OPT_CSV_MAPPING: ci->opts.csv_mapping = arg; return 1;
 	case UG_OPT_CARVE: ci->opts.carve = true; return 1;
 	default: return 0;
 	}
+}
+
+/* "GLOB=ZONE": the zone after the last '=' (globs may hold '='; zones do not). */
+static int load_rule(ug_cli *cli, ug_cli_input *ci, size_t i)
+{
+	const char *spec = ci->tz_rule_specs[i];
+	const char *eq = strrchr(spec, '=');
+	ug_error err;
+	if (eq == spec || !eq[1])
+		return ug_cli_usage_error(cli, "--input-tz %s: needs GLOB=ZONE", spec);
+	if (ug_tz_load(&ci->rule_tz[i], eq + 1, &err) != UG_OK)
+		return ug_cli_usage_error(cli, "--input-tz %s: %s", spec, err.message);
+	/* the glob is the spec up to '=': argv outlives the input, so cut it there */
+	((char *)spec)[eq - spec] = '\0';
+	ci->tz_rules[i] = (ug_tz_rule){spec, ci->rule_tz[i]};
+	return UG_CLI_CONTINUE;
+}
+
+int ug_cli_input_prepare(ug_cli *cli, ug_cli_input *ci)
+{
+	ug_error err;
+	if (ci->opts.format && !ug_format_find_name(ci->opts.format))
+		return ug_cli_usage_error(cli, "unknown --format '%s' (see 'updguard help %s')",
+		                          ci->opts.format, cli->cmd->name);
+	if (ci->tz_spec && !ci->tz) {
+		if (ug_tz_load(&ci->tz, ci->tz_spec, &err) != UG_OK)
+			return ug_cli_usage_error(cli, "--input-tz: %s", err.message);
+		ci->opts.input_tz = ci->tz;
+	}
+	if (ci->ntz_rules > UG_CLI_TZ_MAX)
+		return ug_cli_usage_error(cli, "--input-tz GLOB=ZONE: at most %d", UG_CLI_TZ_MAX);
+	for (size_t i = 0; i < ci->ntz_rules && !ci->rule_tz[i]; i++) {
+		int rc = load_rule(cli, ci, i);
+		if (rc != UG_CLI_CONTINUE)
+			return rc;
+	}
+	ci->opts.tz_rules = ci->tz_rules;
+	ci->opts.ntz_rules = ci->ntz_rules;
+	return UG_CLI_CONTINUE;
 }
 
 int ug_cli_input_open(ug_cli *cli, ug_cli_input *ci, char *const *paths, size_t npaths)
@@ -23,14 +70,9 @@ int ug_cli_input_open(ug_cli *cli, ug_cli_input *ci, char *const *paths, size_t 
 	ug_error err;
 	if (npaths == 0)
 		return ug_cli_usage_error(cli, "no input: give log files or directories (or - for stdin)");
-	if (ci->opts.format && !ug_format_find_name(ci->opts.format))
-		return ug_cli_usage_error(cli, "unknown --format '%s' (see 'updguard help %s')",
-		                          ci->opts.format, cli->cmd->name);
-	if (ci->tz_spec) {
-		if (ug_tz_load(&ci->tz, ci->tz_spec, &err) != UG_OK)
-			return ug_cli_usage_error(cli, "--input-tz: %s", err.message);
-		ci->opts.input_tz = ci->tz;
-	}
+	int rc = ug_cli_input_prepare(cli, ci);
+	if (rc != UG_CLI_CONTINUE)
+		return rc;
 	if (ug_input_open(&ci->in, paths, npaths, &ci->opts, &cli->ctx, &err) != UG_OK) {
 		ug_log_error(&cli->ctx, "%s", err.message);
 		return UG_EXIT_FAILURE;
@@ -97,6 +139,10 @@ void ug_cli_input_close(ug_cli_input *ci)
 {
 	ug_input_free(ci->in);
 	ug_tz_free(ci->tz);
+	for (size_t i = 0; i < UG_CLI_TZ_MAX; i++) {
+		ug_tz_free(ci->rule_tz[i]);
+		ci->rule_tz[i] = NULL;
+	}
 	ci->in = NULL;
 	ci->tz = NULL;
 }

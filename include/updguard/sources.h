@@ -49,9 +49,18 @@ typedef struct ug_skip {
 
 #define UG_SKIP_DETAIL_MAX 50
 
+/* A zone for the files whose path matches a glob (fnmatch, '*' crossing
+ * '/'): DHCP servers and NXLog collectors each log in their own local time. */
+typedef struct ug_tz_rule {
+	const char *glob;
+	const ug_tz *tz;
+} ug_tz_rule;
+
 typedef struct ug_input_opts {
 	const char *format;        /* force a format by name; NULL = detect per file */
 	const ug_tz *input_tz;     /* zone of local timestamps (NXLog EventTime, DHCP); NULL = UTC */
+	const ug_tz_rule *tz_rules;/* per-file zones, first match wins over input_tz */
+	size_t ntz_rules;
 	const char *csv_mapping;   /* mapping file for headered CSV (docs/formats.md) */
 	size_t block_size;         /* bytes per parse block; 0 = 8 MiB */
 	bool carve;                /* EVTX: also recover records from chunk slack (docs/evtx.md) */

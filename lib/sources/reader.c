@@ -15,6 +15,7 @@
  * blocks hold whole units and the format numbers records itself.
  */
 #include <assert.h>
+#include <fnmatch.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ typedef struct member {
 	size_t nstates;
 	uint32_t source;
 	uint64_t line_base;     /* line number of the next block to deliver */
+	ug_input_opts opts;     /* the input's, with this file's zone (tz_rules) */
 } member;
 
 typedef struct block {
@@ -365,8 +367,14 @@ static member *member_open(ug_input *in, ug_source *src, ug_sv data)
 	m->fmt = fmt;
 	m->source = src->id;
 	m->line_base = 1;
+	m->opts = in->opts;
+	for (size_t i = 0; i < in->opts.ntz_rules; i++)
+		if (fnmatch(in->opts.tz_rules[i].glob, src->path, 0) == 0) {
+			m->opts.input_tz = in->opts.tz_rules[i].tz;
+			break;
+		}
 	ug_error err;
-	if (member_begin(m, ug_frame_head_of(fmt, data), &in->opts, &err) != UG_OK) {
+	if (member_begin(m, ug_frame_head_of(fmt, data), &m->opts, &err) != UG_OK) {
 		fail_source(in, src, "unreadable header", err.message);
 		member_put(m);
 		return NULL;
@@ -374,10 +382,10 @@ static member *member_open(ug_input *in, ug_source *src, ug_sv data)
 	return m;
 }
 
-static void frame_for(ug_input *in, member *m, ug_frame *fr, ug_sv data)
+static void frame_for(member *m, ug_frame *fr, ug_sv data)
 {
 	assert(m->nstates > 0); /* member_open began the member */
-	ug_frame_init(fr, m->fmt, m->states[m->nstates - 1], &in->opts, m->source,
+	ug_frame_init(fr, m->fmt, m->states[m->nstates - 1], &m->opts, m->source,
 	              ug_frame_head_of(m->fmt, data));
 }
 
@@ -398,7 +406,7 @@ static bool rebegin_if_needed(ug_input *in, member *m, ug_frame *fr, ug_sv rest,
 	if (!prefix || rest.n < strlen(prefix) || memcmp(rest.p, prefix, strlen(prefix)) != 0)
 		return true;
 	ug_error err;
-	if (member_begin(m, ug_frame_head(rest), &in->opts, &err) != UG_OK) {
+	if (member_begin(m, ug_frame_head(rest), &m->opts, &err) != UG_OK) {
 		ug_source *src = &in->sources[m->source];
 		ug_skip sk = {src->id, 0, offset, "bad header", {0}, 0};
 		set_detail(&sk, err.message);
@@ -408,7 +416,7 @@ static bool rebegin_if_needed(ug_input *in, member *m, ug_frame *fr, ug_sv rest,
 		note_skip(in, &sk);
 		return false;
 	}
-	frame_for(in, m, fr, rest);
+	frame_for(m, fr, rest);
 	return true;
 }
 
@@ -529,7 +537,7 @@ static void produce(ug_input *in, ug_source *src, ug_stream *stream)
 		goto out;
 	}
 	ug_frame fr;
-	frame_for(in, m, &fr, ug_buf_sv(&buf));
+	frame_for(m, &fr, ug_buf_sv(&buf));
 	uint64_t offset = 0;
 	size_t want = bs;
 	while (!in->stop && !(buf.len == 0 && f->eof)) {

@@ -93,6 +93,23 @@ expect_grep '^time,host,kind,source,record,channel,event_id,Channel,EventID' "$T
 "$UG" events --count "$TMP/pack/access.log" >"$TMP/count" 2>/dev/null
 expect_grep '^http_request +3000$' "$TMP/count" "--count per kind"
 expect_grep '^total +3000$' "$TMP/count" "--count total"
+# --- per-file zones: two DHCP servers log the same local time in their own zones ---
+mkdir -p "$TMP/tz/DHCP-DE01" "$TMP/tz/DHCP-US01"
+line='10,01/19/26,07:17:10,Assign,10.48.21.62,WS-DE-0032.corp.example,70B5E8DC92C2,,475046714,0,,,,,,,,,0'
+for d in DHCP-DE01 DHCP-US01; do
+	printf 'ID,Date,Time,Description,IP Address,Host Name,MAC Address,User Name,TransactionID,QResult,Probationtime,CorrelationID,Dhcid,VendorClass(Hex),VendorClass(ASCII),UserClass(Hex),UserClass(ASCII),RelayAgentInformation,DnsRegError\n%s\n' \
+		"$line" >"$TMP/tz/$d/DhcpSrvLog-Mon.log"
+done
+"$UG" events --input-tz '*DHCP-DE*=Europe/Berlin' --input-tz '*DHCP-US*=America/New_York' --input-tz +05:30 \
+	"$TMP/tz" 2>/dev/null | jq -r '.time' >"$TMP/tz.out"
+[ "$(cat "$TMP/tz.out" | tr '\n' ' ')" = "2026-01-19T06:17:10Z 2026-01-19T12:17:10Z " ] \
+	&& pass "--input-tz GLOB=ZONE: each DHCP server's own zone" \
+	|| fail "--input-tz GLOB=ZONE gave: $(tr '\n' ' ' <"$TMP/tz.out")"
+"$UG" events --input-tz '*DHCP-DE*=Europe/Berlin' --input-tz +05:30 "$TMP/tz" 2>/dev/null | jq -r '.time' >"$TMP/tz.out"
+[ "$(tail -1 "$TMP/tz.out")" = "2026-01-19T01:47:10Z" ] && pass "--input-tz ZONE for the files no rule matches" \
+	|| fail "--input-tz default zone: $(tail -1 "$TMP/tz.out")"
+expect_rc 2 "--input-tz GLOB= without a zone" -- "$UG" events --input-tz '*x*=' "$TMP/tz"
+expect_rc 2 "--input-tz GLOB=bad zone" -- "$UG" events --input-tz '*x*=Not/AZone' "$TMP/tz"
 expect_rc 2 "unknown --format" -- "$UG" events --format nope "$TMP/pack/access.log"
 expect_rc 2 "no input" -- "$UG" events
 expect_rc 3 "missing file is reported" -- "$UG" events "$TMP/does-not-exist"
