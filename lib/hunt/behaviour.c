@@ -527,6 +527,31 @@ static void on_dest(ctx2 *c)
 		observe(r, c->lin_dv, x->feat, c->ev, true, d, NULL, d);
 }
 
+/* The hours a host shows any activity: a host that is switched off is not
+ * "silent" towards its update servers. */
+static size_t hour_of(const hu_run *r, ug_time t)
+{
+	return t <= r->data_first ? 0 : (size_t)((t - r->data_first) / UG_NS_PER_HOUR);
+}
+
+static void note_active(hu_run *r, hu_host *h, ug_time t)
+{
+	size_t nh = hour_of(r, r->data_last) + 1, i = hour_of(r, t);
+	if (i >= nh)
+		return;
+	if (!h->active && !(h->active = calloc((nh + 63) / 64, sizeof(uint64_t))))
+		return;
+	h->active[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static size_t active_hours(const hu_run *r, const hu_host *h, ug_time from, ug_time to)
+{
+	size_t n = 0, last = hour_of(r, to);
+	for (size_t i = hour_of(r, from); h->active && i <= last; i++)
+		n += (h->active[i / 64] >> (i % 64)) & 1;
+	return n;
+}
+
 static hu_host *event_host(hu_run *r, const ug_event *ev, bool endpoint)
 {
 	if (endpoint)
@@ -554,6 +579,7 @@ int hu_pass2_event(const ug_event *ev, void *user)
 		return 0;
 	if (ev->ts > h->last_seen)
 		h->last_seen = ev->ts;
+	note_active(r, h, ev->ts);
 	ctx2 c = {r, h, ev, hu_attributing(r, h, ev->ts), NULL, HU_CLASS_OTHER};
 	if (c.time_dv)
 		c.cls = c.time_dv->d.in_window ? HU_CLASS_WINDOW : HU_CLASS_BASELINE;
@@ -681,14 +707,18 @@ static void silence(hu_run *r, hu_host *h, hu_deliv *d)
 	ug_time need = UG_MAX(4 * gap, 3 * UG_NS_PER_HOUR);
 	if (h->last_seen < t0 + need || r->data_last < t0 + need)
 		return;
+	/* active (any event) in as many hours as it would have updated in */
+	size_t hours = active_hours(r, h, end + UG_NS_PER_HOUR, h->last_seen);
+	if (hours < (size_t)((need + UG_NS_PER_HOUR - 1) / UG_NS_PER_HOUR))
+		return;
 	d->silent = true;
 	d->silent_gap = gap;
 	hu_feat *f = hu_feat_get(r, HU_SILENCE, UG_SV("update-silence"));
 	if (!f)
 		return;
 	ug_buf b = UG_BUF_INIT;
-	ug_buf_printf(&b, "contacted the update hosts about every %.0f min before; none after, while active %.1f h longer",
-	              (double)gap / 6e10, (double)(h->last_seen - t0) / 3.6e12);
+	ug_buf_printf(&b, "contacted the update hosts about every %.0f min before; none after, while active in %zu "
+	              "of the %.0f hours since", (double)gap / 6e10, hours, (double)(h->last_seen - t0) / 3.6e12);
 	ug_event fake = {.ts = t0, .source = d->d.prov.source, .record = d->d.prov.record};
 	observe(r, d, f, &fake, false, UG_SV_NULL, hu_strdup(r, ug_buf_sv(&b)), UG_SV_NULL);
 	ug_buf_free(&b);

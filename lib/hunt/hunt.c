@@ -246,6 +246,7 @@ static void run_free_work(hu_run *r)
 		free(r->hosts[i]->ips);
 		free(r->hosts[i]->dv);
 		free(r->hosts[i]->contacts);
+		free(r->hosts[i]->active);
 	}
 	free(r->hosts);
 	for (size_t i = 0; i < r->ndv; i++)

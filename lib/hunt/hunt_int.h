@@ -133,6 +133,7 @@ typedef struct hu_host {
 	bool endpoint;
 	bool ip_only;           /* known only by its IP literal */
 	ug_time last_seen;
+	uint64_t *active;       /* bit i: events in hour i after data_first (pass 2), NULL when none */
 	char *ips;              /* ','-separated, grown */
 	hu_deliv **dv;          /* deliveries, by time */
 	size_t ndv, capdv;
