@@ -141,6 +141,22 @@ static void write_logs(void)
 	for (int i = 0; i < 20; i++)
 		squid(f, day2 + 10 * UG_NS_PER_HOUR + 12 * MIN + i * 5 * MIN + (i % 3) * 7 * SEC, "10.0.0.7",
 		      "TCP_TUNNEL/200", 1200, "CONNECT", "cdn.qzsync.example:443", "-");
+	/* two proxy-only hosts that checked for updates every 45 min, then got
+	 * the window delivery: .21 stays busy all day and never checks again
+	 * (update silence); .22 is switched off until late evening */
+	for (int k = 0; k < 2; k++) {
+		const char *ip = k ? "10.0.0.22" : "10.0.0.21";
+		for (int i = 0; i < 13; i++)
+			squid(f, day2 + i * 45 * MIN + k * MIN, ip, "TCP_MISS/200", 900, "GET",
+			      "http://update.foo.example/pkg/manifest.xml", "text/xml");
+		squid(f, day2 + 10 * UG_NS_PER_HOUR + 20 * MIN + k * MIN, ip, "TCP_MISS/200", 900000, "GET",
+		      "http://update.foo.example/pkg/foo.cab", "application/octet-stream");
+		for (int i = 0; i < 36; i++) {
+			ug_time t = day2 + 11 * UG_NS_PER_HOUR + i * 20 * MIN;
+			if (!k || t >= day2 + 22 * UG_NS_PER_HOUR + 30 * MIN)
+				squid(f, t, ip, "TCP_MISS/200", 5000, "GET", "http://www.example.org/", "text/html");
+		}
+	}
 	/* another proxy-only host: delivery, then two bursts of fetches 3 h apart
 	 * (a download in pieces, regular within each burst): not a beacon */
 	squid(f, day2 + 10 * UG_NS_PER_HOUR + 15 * MIN, "10.0.0.8", "TCP_MISS/200", 900000, "GET",
@@ -293,6 +309,17 @@ static void test_other_persistence(void **state)
 	ug_hunt_result_free(r);
 }
 
+static void test_update_silence(void **state)
+{
+	(void)state;
+	ug_hunt_result *r = hunt();
+	const ug_evidence *busy = evidence(host(r, "10.0.0.21"), "update-silence", NULL);
+	assert_non_null(busy);
+	assert_non_null(strstr(busy->summary, "none after"));
+	assert_null(evidence(host(r, "10.0.0.22"), "update-silence", NULL));
+	ug_hunt_result_free(r);
+}
+
 static void test_network_only_and_iocs(void **state)
 {
 	(void)state;
@@ -327,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_baseline_suppression),
 		cmocka_unit_test(test_network_only_and_iocs),
 		cmocka_unit_test(test_other_persistence),
+		cmocka_unit_test(test_update_silence),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
