@@ -318,12 +318,13 @@ static void chart_axis(ug_buf *b, const chart *ch, double y)
 	ug_time t = ch->t0 - ch->t0 % tick + tick;
 	for (; t < ch->t0 + span; t += tick) {
 		char ts[UG_TIME_BUFSZ];
-		ug_time_format(t, 0, ts);
+		ug_time_format(t, 0, ts); /* "2026-01-19T06:00:00Z" -> "01-19 06:00" */
 		ts[16] = '\0';
+		ts[10] = ' ';
 		double x = ch_x(ch, t);
 		ug_buf_printf(b, "<line class=\"tick\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
 		                 "<text class=\"tlabel\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
-		              x, x, CH_TOP - 4, y, x, y + 14, ts);
+		              x, x, CH_TOP - 4, y, x, y + 14, ts + 5);
 	}
 }
 
