@@ -36,7 +36,7 @@ typedef struct vals {
 	size_t n;
 } vals;
 
-enum { V_PATH, V_NAME, V_HASH, V_TASK, V_REG, V_SERVICE, V_DOMAIN, V_SUBDOMAIN, V_IP, V_URL, V_CHILD, V_PARENT, V__N };
+enum { V_PATH, V_NAME, V_HASH, V_TASK, V_REG, V_SERVICE, V_DOMAIN, V_SUBDOMAIN, V_IP, V_URL, V__N };
 
 typedef struct gen {
 	const ug_case *c;
@@ -124,8 +124,60 @@ static void from_iocs(gen *g)
 	}
 }
 
-/* The updater's children that only compromised hosts show (by lineage). */
-static void from_lineage(gen *g)
+/* The updater's children: pairs (the lineage root that started it, the
+ * child) from compromised hosts' lineage evidence that no normal update
+ * shows (baseline_hosts 0) and no host outside the compromised ones shows
+ * (fleet_hosts no more than the compromised hosts with it). The root is a
+ * parent that the lineage did not itself start (no updater-child evidence
+ * names it): the updater, not some descendant (powershell starting conhost
+ * is everywhere). */
+#define MAX_PARENTS 8
+
+typedef struct pairs {
+	char parent[MAX_PARENTS][260];
+	vals child[MAX_PARENTS];
+	size_t n;
+} pairs;
+
+/* base was itself started in the lineage (an updater-child), so not a root. */
+static bool started_in_lineage(const ug_host_result *h, ug_sv base)
+{
+	for (size_t j = 0; j < h->nevidence; j++) {
+		const ug_evidence *e = &h->evidence[j];
+		if (e->lineage && !strcmp(rp_s(e->kind), "updater-child") &&
+		    ug_sv_eq_nocase(ug_path_basename(ug_sv_from(rp_s(e->process))), base))
+			return true;
+	}
+	return false;
+}
+
+static uint32_t compromised_with(const ug_hunt_result *r, const char *pattern)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < r->nhosts; i++) {
+		const ug_host_result *h = &r->hosts[i];
+		bool has = false;
+		for (size_t j = 0; h->verdict == UG_VERDICT_COMPROMISED && j < h->nevidence && !has; j++)
+			has = h->evidence[j].pattern && !strcmp(h->evidence[j].pattern, rp_s(pattern));
+		n += has;
+	}
+	return n;
+}
+
+static vals *pair_slot(gen *g, pairs *ps, ug_sv parent)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ug_sv_eq_nocase(ug_sv_from(ps->parent[i]), parent))
+			return &ps->child[i];
+	if (ps->n == MAX_PARENTS || parent.n >= sizeof(ps->parent[0]))
+		return NULL;
+	(void)g;
+	snprintf(ps->parent[ps->n], sizeof(ps->parent[0]), "%.*s", UG_SV_ARG(parent));
+	ug_map_init(&ps->child[ps->n].seen, true);
+	return &ps->child[ps->n++];
+}
+
+static void from_lineage(gen *g, pairs *ps)
 {
 	const ug_hunt_result *r = g->c->res;
 	for (size_t i = 0; i < r->nhosts; i++) {
@@ -135,15 +187,24 @@ static void from_lineage(gen *g)
 			if (!e->lineage || strcmp(rp_s(e->kind), "updater-child") || e->baseline_hosts ||
 			    !*rp_s(e->parent_process) || !*rp_s(e->process))
 				continue;
-			ug_sv child = ug_path_basename(ug_sv_from(e->process));
 			ug_sv parent = ug_path_basename(ug_sv_from(e->parent_process));
-			char cb[300], pb[300];
-			snprintf(cb, sizeof(cb), "%.*s", UG_SV_ARG(child));
-			snprintf(pb, sizeof(pb), "%.*s", UG_SV_ARG(parent));
-			if (rp_seen_outside_compromised(r, e->value))
+			if (started_in_lineage(h, parent) || e->fleet_hosts > compromised_with(r, e->pattern) ||
+			    rp_seen_outside_compromised(r, e->value))
 				continue;
-			add(g, V_CHILD, "\\", cb);
-			add(g, V_PARENT, "\\", pb);
+			vals *v = pair_slot(g, ps, parent);
+			char child[300];
+			snprintf(child, sizeof(child), "%.*s", UG_SV_ARG(ug_path_basename(ug_sv_from(e->process))));
+			if (!v || !printable(child))
+				continue;
+			bool created = false;
+			ug_map_entry *me = ug_map_upsert(&v->seen, ug_sv_from(child), &created);
+			if (me && created) {
+				me->value = (void *)1;
+				ug_buf_puts(&v->yaml, "      - ");
+				sigma_quote(&v->yaml, "\\", child);
+				ug_buf_putc(&v->yaml, '\n');
+				v->n++;
+			}
 		}
 	}
 }
@@ -258,11 +319,32 @@ static const rule rules[] = {
 	 "  - attack.command-and-control\n  - attack.t1071.001\n", "  category: proxy\n", "1 of selection_*", FP_NONE,
 	 {{"selection_host", "cs-host", V_DOMAIN, NULL}, {"selection_sub", "cs-host|endswith", V_SUBDOMAIN, NULL},
 	  {"selection_url", "c-uri", V_URL, NULL}}},
-	{"updater-child", "Updater starting a process normal updates never start",
-	 "The product's updater started a process that no normal update of the fleet started.",
-	 "  - attack.execution\n  - attack.t1195.002\n", WIN_CAT("process_creation"), "selection", FP_NONE,
-	 {{"selection", "ParentImage|endswith", V_PARENT, NULL}, {"selection", "Image|endswith", V_CHILD, NULL}}},
 };
+
+static const rule child_rule = {
+	"updater-child", "Updater starting a process normal updates never start",
+	"The product's updater started a process that no normal update of the fleet started.",
+	"  - attack.execution\n  - attack.t1195.002\n", WIN_CAT("process_creation"), "1 of selection_*", FP_NONE, {{0}}};
+
+/* One selection per updater: its image and the children only bad updates start. */
+static void emit_children(gen *g, const pairs *ps)
+{
+	if (!ps->n || g->rc != UG_OK)
+		return;
+	ug_buf_clear(&g->rule);
+	rule_head(g, &child_rule);
+	ug_buf *b = &g->rule;
+	ug_buf_puts(b, "detection:\n");
+	for (size_t i = 0; i < ps->n; i++) {
+		ug_buf_printf(b, "  selection_%zu:\n    ParentImage|endswith: ", i + 1);
+		sigma_quote(b, "\\", ps->parent[i]);
+		ug_buf_printf(b, "\n    Image|endswith:\n%s", ug_buf_cstr(&ps->child[i].yaml));
+	}
+	ug_buf_printf(b, "  condition: %s\nfalsepositives:\n  - %s\nlevel: high\n", child_rule.condition,
+	              child_rule.falsepositive);
+	g->rc = rp_write_file(g->dir, "updguard-updater-child.yml", b, g->err);
+	g->written++;
+}
 
 /* Rules of an earlier run in the same folder go: the set is rewritten whole. */
 static void remove_old(const char *dir)
@@ -306,10 +388,19 @@ int ug_report_write_sigma(const ug_case *c, const char *dir, ug_error *err)
 	rp_time(&g.date, rule_date(c));
 	if (g.date.len > 10)
 		g.date.len = 10, g.date.p[10] = '\0'; /* YYYY-MM-DD */
+	pairs *ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
 	from_iocs(&g);
-	from_lineage(&g);
+	from_lineage(&g, ps);
 	for (size_t i = 0; i < UG_ARRAY_LEN(rules); i++)
 		emit(&g, &rules[i]);
+	emit_children(&g, ps);
+	for (size_t i = 0; i < ps->n; i++) {
+		ug_buf_free(&ps->child[i].yaml);
+		ug_map_free(&ps->child[i].seen);
+	}
+	free(ps);
 	for (int k = 0; k < V__N; k++) {
 		ug_buf_free(&g.v[k].yaml);
 		ug_map_free(&g.v[k].seen);

@@ -33,10 +33,12 @@ typedef struct sx {
 	size_t skipped;
 } sx;
 
+/* type--UUIDv5(type|name) */
 static void make_id(char out[64], const char *type, const char *name)
 {
-	char u[37];
-	ug_uuid5(ns_updguard, name, strlen(name), u);
+	char u[37], key[600];
+	int n = snprintf(key, sizeof(key), "%s|%s", type, name);
+	ug_uuid5(ns_updguard, key, n > 0 && (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1, u);
 	snprintf(out, 64, "%s--%s", type, u);
 }
 
