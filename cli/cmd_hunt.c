@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "core/str.h"
@@ -189,12 +190,17 @@ static int run(ug_cli *cli, hunt_job *j, char **logs, size_t nlogs)
 	ug_hunt_print_summary(r, stdout, j->json);
 	int rc = UG_EXIT_OK;
 	ug_case *c = NULL;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (ug_hunt_write_outputs(r, j->out_dir, &err) != UG_OK ||
 	    ug_case_from_hunt(r, &j->opts, ug_cli_now(), &c, &err) != UG_OK ||
 	    ug_report_write(c, j->out_dir, UG_REPORT_ALL, &err) != UG_OK) {
 		ug_log_error(&cli->ctx, "hunt: %s", err.message);
 		rc = UG_EXIT_FAILURE;
 	} else if (cli->ctx.log_level >= UG_LOG_WARN) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ug_log_info(&cli->ctx, "hunt: outputs written in %.2f s",
+		            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		fprintf(stderr, "updguard: report written to %s/ (report.html, case.sqlite, hosts.jsonl, deliveries.csv, "
 		                "evidence.csv, iocs.csv, iocs.stix.json, timeline.csv, timeline.jsonl, rules/, egress/)\n",
 		        j->out_dir);

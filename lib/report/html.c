@@ -24,10 +24,10 @@
 #include "report/html_assets.h"
 #include "report/report_int.h"
 
-#define HTML_STATIC_HOSTS 500   /* hosts with a timeline in plain HTML */
+#define HTML_STATIC_HOSTS 200   /* hosts with a timeline in plain HTML */
 #define HTML_STATIC_ROWS 5000   /* flagged hosts in the plain-HTML table */
 #define JSON_MAX_DELIVERIES 5   /* deliveries per host in the data block */
-#define JSON_MAX_EVIDENCE 30
+#define JSON_MAX_EVIDENCE 12
 #define TREE_MAX_NODES 40
 
 /* ---- escaping ---- */
@@ -683,44 +683,72 @@ static void input(ug_buf *b, const ug_hunt_result *r)
 
 /* ---- the data block for the script ---- */
 
-static void json_delivery(ug_buf *b, const ug_hunt_result *r, const ug_delivery *d)
+/* The data block's strings: each distinct one once, items refer to it by
+ * index (the same summaries, servers and URLs recur on thousands of hosts). */
+typedef struct strtab {
+	ug_map idx; /* string -> index + 1 */
+	ug_buf json;
+	size_t n;
+} strtab;
+
+static void str_ref(ug_buf *b, strtab *t, const char *s)
 {
-	ug_buf s = UG_BUF_INIT;
-	rp_source(&s, r, d->prov);
+	ug_sv v = ug_sv_from(rp_s(s));
+	bool created = false;
+	ug_map_entry *e = ug_map_upsert(&t->idx, v, &created);
+	if (!e) {
+		ug_buf_putc(b, '0');
+		return;
+	}
+	if (created) {
+		e->value = (void *)(uintptr_t)(++t->n);
+		ug_buf_puts(&t->json, t->n > 1 ? "," : "");
+		json_str(&t->json, rp_s(s));
+	}
+	ug_buf_printf(b, "%zu", (size_t)(uintptr_t)e->value - 1);
+}
+
+/* A source as [index into the data's sources, record], or 0 when unknown. */
+static void json_prov(ug_buf *b, const ug_hunt_result *r, ug_prov pv)
+{
+	if (pv.source < r->nsources && r->sources[pv.source].path)
+		ug_buf_printf(b, "[%u,%llu]", pv.source, (unsigned long long)pv.record);
+	else
+		ug_buf_putc(b, '0');
+}
+
+static void json_delivery(ug_buf *b, strtab *t, const ug_hunt_result *r, const ug_delivery *d)
+{
 	ug_buf_puts(b, "[\"d\",");
 	json_time(b, d->time);
 	ug_buf_putc(b, ',');
-	json_str(b, d->server);
+	str_ref(b, t, d->server);
 	ug_buf_putc(b, ',');
-	json_str(b, d->server_ip);
+	str_ref(b, t, d->server_ip);
 	ug_buf_putc(b, ',');
-	json_str(b, d->url);
+	str_ref(b, t, d->url);
 	ug_buf_printf(b, ",%d,", d->in_window);
-	json_str(b, ug_buf_cstr(&s));
+	json_prov(b, r, d->prov);
 	ug_buf_putc(b, ']');
-	ug_buf_free(&s);
 }
 
-static void json_evidence(ug_buf *b, const ug_hunt_result *r, const ug_evidence *e)
+static void json_evidence(ug_buf *b, strtab *t, const ug_hunt_result *r, const ug_evidence *e)
 {
-	ug_buf s = UG_BUF_INIT;
-	rp_source(&s, r, e->prov);
 	ug_buf_puts(b, "[\"e\",");
 	json_time(b, e->time);
 	ug_buf_putc(b, ',');
-	json_str(b, e->kind);
+	str_ref(b, t, e->kind);
 	ug_buf_putc(b, ',');
-	json_str(b, e->technique);
+	str_ref(b, t, e->technique);
 	ug_buf_putc(b, ',');
-	json_str(b, e->summary);
+	str_ref(b, t, e->summary);
 	ug_buf_printf(b, ",%.1f,", e->weight);
-	json_str(b, ug_buf_cstr(&s));
+	json_prov(b, r, e->prov);
 	ug_buf_putc(b, ']');
-	ug_buf_free(&s);
 }
 
 /* A short timeline for hosts without a static one. */
-static void json_items(ug_buf *b, const ug_hunt_result *r, const ug_host_result *h)
+static void json_items(ug_buf *b, strtab *t, const ug_hunt_result *r, const ug_host_result *h)
 {
 	bool any_window = false, first = true;
 	size_t nd = 0;
@@ -732,21 +760,32 @@ static void json_items(ug_buf *b, const ug_hunt_result *r, const ug_host_result 
 			continue;
 		ug_buf_puts(b, first ? "" : ",");
 		first = false;
-		json_delivery(b, r, &h->deliveries[j]);
+		json_delivery(b, t, r, &h->deliveries[j]);
 		nd++;
 	}
 	for (size_t k = 0; k < h->nevidence && k < JSON_MAX_EVIDENCE; k++) {
 		ug_buf_puts(b, first ? "" : ",");
 		first = false;
-		json_evidence(b, r, &h->evidence[k]);
+		json_evidence(b, t, r, &h->evidence[k]);
 	}
 	ug_buf_putc(b, ']');
 }
 
-/* hosts: [name, verdict, score, server, region, first delivery, evidence, static?, items] */
+/* sources: [path]; strs: [string]; hosts: [name, verdict, score, server,
+ * region, first delivery, evidence, static?, items]; items: ["d", time,
+ * server, ip, url, in window, source] or ["e", time, kind, technique,
+ * summary, weight, source] with strings as indices into strs and source
+ * [index into sources, record] or 0. */
 static void data_block(ug_buf *b, const ug_hunt_result *r)
 {
-	ug_buf_puts(b, "<script type=\"application/json\" id=\"ug-data\">{\"hosts\":[");
+	strtab t = {.json = UG_BUF_INIT};
+	ug_map_init(&t.idx, false);
+	ug_buf_puts(b, "<script type=\"application/json\" id=\"ug-data\">{\"sources\":[");
+	for (size_t i = 0; i < r->nsources; i++) {
+		ug_buf_puts(b, i ? "," : "");
+		json_str(b, r->sources[i].path);
+	}
+	ug_buf_puts(b, "],\n\"hosts\":[");
 	for (size_t i = 0; i < r->nhosts; i++) {
 		const ug_host_result *h = &r->hosts[i];
 		const ug_delivery *d = rp_first_delivery(h);
@@ -762,10 +801,12 @@ static void data_block(ug_buf *b, const ug_hunt_result *r)
 		if (has_static(r, i))
 			ug_buf_puts(b, "[]");
 		else
-			json_items(b, r, h);
+			json_items(b, &t, r, h);
 		ug_buf_putc(b, ']');
 	}
-	ug_buf_puts(b, "]}</script>\n");
+	ug_buf_printf(b, "],\n\"strs\":[%s]}</script>\n", ug_buf_cstr(&t.json));
+	ug_buf_free(&t.json);
+	ug_map_free(&t.idx);
 }
 
 int ug_report_write_html(const ug_case *c, const char *dir, ug_error *err)

@@ -6,6 +6,7 @@
 #define UG_REPORT_INT_H
 
 #include "core/buf.h"
+#include "core/map.h"
 #include "core/str.h"
 #include "updguard/report.h"
 
@@ -28,10 +29,16 @@ bool rp_path(char *out, size_t cap, const char *dir, const char *name);
 
 /* The host's first in-window delivery, else its first delivery, else NULL. */
 const ug_delivery *rp_first_delivery(const ug_host_result *h);
-/* True when some host not judged compromised shows value (case-insensitive)
- * as an evidence value or pattern, or a delivery file/URL/server. Outputs
- * meant to flag only the compromised (Sigma rules) leave such values out. */
-bool rp_seen_outside_compromised(const ug_hunt_result *r, const char *value);
+/* Values shown by hosts not judged compromised (case-insensitive): their
+ * evidence values and patterns, their deliveries' servers, addresses, URLs,
+ * hashes and files. Outputs meant to flag only the compromised (Sigma
+ * rules) leave such values out. Built once per output: O(hosts + items). */
+typedef struct rp_outside {
+	ug_map values;
+} rp_outside;
+int rp_outside_build(rp_outside *o, const ug_hunt_result *r);
+bool rp_outside_has(const rp_outside *o, const char *value);
+void rp_outside_free(rp_outside *o);
 
 /* SHA-1 (FIPS 180-4) of data into out[20]. */
 void rp_sha1(const void *data, size_t n, unsigned char out[20]);

@@ -40,6 +40,8 @@ enum { V_PATH, V_NAME, V_HASH, V_TASK, V_REG, V_SERVICE, V_DOMAIN, V_SUBDOMAIN, 
 
 typedef struct gen {
 	const ug_case *c;
+	rp_outside outside;   /* values hosts not judged compromised show */
+	ug_map comp_count;    /* evidence pattern -> compromised hosts showing it */
 	vals v[V__N];
 	ug_buf rule;
 	ug_buf date;
@@ -79,7 +81,7 @@ static void sigma_quote(ug_buf *b, const char *prefix, const char *s)
 
 static void add(gen *g, int k, const char *prefix, const char *value)
 {
-	if (!value || !*value || !printable(value) || rp_seen_outside_compromised(g->c->res, value))
+	if (!value || !*value || !printable(value) || rp_outside_has(&g->outside, value))
 		return;
 	ug_buf key = UG_BUF_INIT;
 	ug_buf_printf(&key, "%s%s", prefix, value);
@@ -151,17 +153,34 @@ static bool started_in_lineage(const ug_host_result *h, ug_sv base)
 	return false;
 }
 
-static uint32_t compromised_with(const ug_hunt_result *r, const char *pattern)
+/* Pattern -> number of compromised hosts whose evidence shows it. */
+static void count_compromised(gen *g)
 {
-	uint32_t n = 0;
+	const ug_hunt_result *r = g->c->res;
+	ug_map seen_here;
 	for (size_t i = 0; i < r->nhosts; i++) {
 		const ug_host_result *h = &r->hosts[i];
-		bool has = false;
-		for (size_t j = 0; h->verdict == UG_VERDICT_COMPROMISED && j < h->nevidence && !has; j++)
-			has = h->evidence[j].pattern && !strcmp(h->evidence[j].pattern, rp_s(pattern));
-		n += has;
+		if (h->verdict != UG_VERDICT_COMPROMISED)
+			continue;
+		ug_map_init(&seen_here, false);
+		for (size_t j = 0; j < h->nevidence; j++) {
+			ug_sv p = ug_sv_from(rp_s(h->evidence[j].pattern));
+			bool created = false;
+			ug_map_entry *e = ug_map_upsert(&seen_here, p, &created);
+			if (!e || !created)
+				continue;
+			e->value = (void *)1;
+			ug_map_entry *c = ug_map_upsert(&g->comp_count, p, &created);
+			if (c)
+				c->value = (void *)((uintptr_t)c->value + 1);
+		}
+		ug_map_free(&seen_here);
 	}
-	return n;
+}
+
+static uint32_t compromised_with(const gen *g, const char *pattern)
+{
+	return (uint32_t)(uintptr_t)ug_map_get(&g->comp_count, ug_sv_from(rp_s(pattern)));
 }
 
 static vals *pair_slot(gen *g, pairs *ps, ug_sv parent)
@@ -188,8 +207,8 @@ static void from_lineage(gen *g, pairs *ps)
 			    !*rp_s(e->parent_process) || !*rp_s(e->process))
 				continue;
 			ug_sv parent = ug_path_basename(ug_sv_from(e->parent_process));
-			if (started_in_lineage(h, parent) || e->fleet_hosts > compromised_with(r, e->pattern) ||
-			    rp_seen_outside_compromised(r, e->value))
+			if (started_in_lineage(h, parent) || e->fleet_hosts > compromised_with(g, e->pattern) ||
+			    rp_outside_has(&g->outside, e->value))
 				continue;
 			vals *v = pair_slot(g, ps, parent);
 			char child[300];
@@ -385,6 +404,9 @@ int ug_report_write_sigma(const ug_case *c, const char *dir, ug_error *err)
 	gen g = {.c = c, .dir = sub, .rc = UG_OK, .err = err};
 	for (int k = 0; k < V__N; k++)
 		ug_map_init(&g.v[k].seen, true);
+	rp_outside_build(&g.outside, c->res);
+	ug_map_init(&g.comp_count, false);
+	count_compromised(&g);
 	rp_time(&g.date, rule_date(c));
 	if (g.date.len > 10)
 		g.date.len = 10, g.date.p[10] = '\0'; /* YYYY-MM-DD */
@@ -407,5 +429,7 @@ int ug_report_write_sigma(const ug_case *c, const char *dir, ug_error *err)
 	}
 	ug_buf_free(&g.rule);
 	ug_buf_free(&g.date);
+	rp_outside_free(&g.outside);
+	ug_map_free(&g.comp_count);
 	return g.rc;
 }

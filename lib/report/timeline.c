@@ -1,7 +1,8 @@
 /* timeline.c — timeline.csv and timeline.jsonl: every delivery and every
  * piece of evidence as one row, in time order, in the form Timesketch
- * imports (`message`, `datetime` (ISO 8601), `timestamp_desc`, plus fields;
- * `timestamp` is microseconds since the epoch). */
+ * imports (`message`, `datetime` (ISO 8601 with microseconds, which every
+ * importer parses), `timestamp_desc`, plus fields; `timestamp` is
+ * microseconds since the epoch). */
 #include <stdlib.h>
 
 #include "report/report_int.h"
@@ -91,6 +92,12 @@ static void fill(row *w, const ug_hunt_result *r, const item *it)
 	rp_source(&w->source, r, e->prov);
 }
 
+static void datetime(ug_buf *b, ug_time t)
+{
+	char ts[UG_TIME_BUFSZ];
+	ug_buf_append(b, ts, ug_time_format(t, 6, ts));
+}
+
 static void csv(ug_buf *b, const char *s, bool last)
 {
 	ug_buf_append_csv_field(b, ug_sv_from(rp_s(s)));
@@ -100,7 +107,7 @@ static void csv(ug_buf *b, const char *s, bool last)
 static void csv_row(ug_buf *b, const row *w, ug_time t)
 {
 	csv(b, ug_buf_cstr(&w->message), false);
-	rp_time(b, t);
+	datetime(b, t);
 	ug_buf_printf(b, ",%lld,", (long long)(t / 1000));
 	csv(b, ug_buf_cstr(&w->desc), false);
 	for (size_t i = 0; i < 8; i++)
@@ -121,7 +128,7 @@ static void json_row(ug_buf *b, const row *w, ug_time t)
 	ug_buf_puts(b, "{\"message\":");
 	ug_buf_append_json_str(b, ug_buf_sv(&w->message));
 	ug_buf_puts(b, ",\"datetime\":\"");
-	rp_time(b, t);
+	datetime(b, t);
 	ug_buf_printf(b, "\",\"timestamp\":%lld", (long long)(t / 1000));
 	json_kv(b, "timestamp_desc", ug_buf_cstr(&w->desc));
 	for (size_t i = 0; i < 9; i++)

@@ -91,44 +91,52 @@ const ug_delivery *rp_first_delivery(const ug_host_result *h)
 	return h->ndeliveries ? &h->deliveries[0] : NULL;
 }
 
-static bool eq_nocase(const char *a, const char *b)
+static void put(rp_outside *o, const char *v)
 {
-	return a && b && ug_sv_eq_nocase(ug_sv_from(a), ug_sv_from(b));
+	if (v && *v)
+		ug_map_put(&o->values, ug_sv_from(v), (void *)1);
 }
 
-/* A '|'-separated list holds value (ignoring case). */
-static bool list_has(const char *list, const char *value)
+/* Each item of a '|'-separated list. */
+static void put_list(rp_outside *o, const char *list)
 {
-	ug_sv l = ug_sv_from(list), v = ug_sv_from(value);
+	ug_sv l = ug_sv_from(list);
 	while (l.n) {
 		ug_sv item = ug_sv_split_next(&l, '|');
-		if (ug_sv_eq_nocase(item, v))
-			return true;
+		if (item.n)
+			ug_map_put(&o->values, item, (void *)1);
 	}
-	return false;
 }
 
-static bool host_shows(const ug_host_result *h, const char *value)
+int rp_outside_build(rp_outside *o, const ug_hunt_result *r)
 {
-	for (size_t i = 0; i < h->nevidence; i++)
-		if (eq_nocase(h->evidence[i].value, value) || eq_nocase(h->evidence[i].pattern, value))
-			return true;
-	for (size_t i = 0; i < h->ndeliveries; i++) {
-		const ug_delivery *d = &h->deliveries[i];
-		if (eq_nocase(d->server, value) || eq_nocase(d->server_ip, value) || eq_nocase(d->url, value) ||
-		    eq_nocase(d->sha256, value) || list_has(d->files, value))
-			return true;
+	ug_map_init(&o->values, true);
+	for (size_t i = 0; i < r->nhosts; i++) {
+		const ug_host_result *h = &r->hosts[i];
+		if (h->verdict == UG_VERDICT_COMPROMISED)
+			continue;
+		for (size_t j = 0; j < h->nevidence; j++) {
+			put(o, h->evidence[j].value);
+			put(o, h->evidence[j].pattern);
+		}
+		for (size_t j = 0; j < h->ndeliveries; j++) {
+			const ug_delivery *d = &h->deliveries[j];
+			put(o, d->server);
+			put(o, d->server_ip);
+			put(o, d->url);
+			put(o, d->sha256);
+			put_list(o, d->files);
+		}
 	}
-	return false;
+	return UG_OK;
 }
 
-bool rp_seen_outside_compromised(const ug_hunt_result *r, const char *value)
+bool rp_outside_has(const rp_outside *o, const char *value)
 {
-	for (size_t i = 0; i < r->nhosts; i++)
-		if (r->hosts[i].verdict != UG_VERDICT_COMPROMISED && host_shows(&r->hosts[i], value))
-			return true;
-	return false;
+	return value && ug_map_get(&o->values, ug_sv_from(value)) != NULL;
 }
+
+void rp_outside_free(rp_outside *o) { ug_map_free(&o->values); }
 
 /* ---- SHA-1 (FIPS 180-4), for UUIDv5 only ---- */
 

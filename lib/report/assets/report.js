@@ -11,6 +11,10 @@
   try { data = JSON.parse(node.textContent); } catch (e) { return; }
   document.documentElement.classList.add('js');
   var hosts = data.hosts; /* [name, verdict, score, server, region, first, evidence, static, items] */
+  var sources = data.sources || [];
+  var strs = data.strs || [];
+  function str(i) { return strs[i] || ''; }
+  function src(s) { return s && sources[s[0]] !== undefined ? sources[s[0]] + ':' + s[1] : ''; }
   var rank = { 'compromised': 0, 'suspicious': 1, 'clean-delivery': 2, 'no-delivery': 3 };
   var PAGE = 100, page = 0, sortKey = 1, sortDir = 1, rows = [];
   var fv = el('f-verdict'), fr = el('f-region'), fn = el('f-name');
@@ -106,16 +110,16 @@
       if (it[0] === 'd') {
         li.className = 'd';
         span(li, 'b', it[5] ? 'delivery in window' : 'delivery');
-        span(li, 'server', 'from ' + (it[2] || 'unknown server') + (it[3] ? ' (' + it[3] + ')' : ''));
-        if (it[4]) span(li, 'url', it[4]);
-        if (it[6]) span(li, 'src', it[6]);
+        span(li, 'server', 'from ' + (str(it[2]) || 'unknown server') + (str(it[3]) ? ' (' + str(it[3]) + ')' : ''));
+        if (str(it[4])) span(li, 'url', str(it[4]));
+        if (src(it[6])) span(li, 'src', src(it[6]));
       } else {
         li.className = it[5] >= 4 ? 'e strong' : 'e';
-        span(li, 'b', it[2]);
-        span(li, 'tech', it[3]);
-        span(li, 'sum', it[4]);
+        span(li, 'b', str(it[2]));
+        span(li, 'tech', str(it[3]));
+        span(li, 'sum', str(it[4]));
         span(li, 'why', '(weight ' + it[5].toFixed(1) + ')');
-        if (it[6]) span(li, 'src', it[6]);
+        if (src(it[6])) span(li, 'src', src(it[6]));
       }
       ol.appendChild(li);
     });
