@@ -104,11 +104,18 @@ static bool flagged(const ug_host_result *h)
 	return h->verdict == UG_VERDICT_COMPROMISED || h->verdict == UG_VERDICT_SUSPICIOUS;
 }
 
-/* Hosts with a plain-HTML timeline: the first HTML_STATIC_HOSTS flagged ones
- * (the result lists compromised first). */
-static bool has_static(const ug_hunt_result *r, size_t i)
+/* Hosts with a plain-HTML timeline: the first HTML_STATIC_HOSTS flagged
+ * ones in the result's order (compromised first). NULL when out of memory
+ * (then every timeline comes from the data block). */
+static unsigned char *static_mask(const ug_hunt_result *r)
 {
-	return flagged(&r->hosts[i]) && i < HTML_STATIC_HOSTS;
+	unsigned char *m = calloc(r->nhosts + 1, 1);
+	for (size_t i = 0, n = 0; m && i < r->nhosts && n < HTML_STATIC_HOSTS; i++)
+		if (flagged(&r->hosts[i])) {
+			m[i] = 1;
+			n++;
+		}
+	return m;
 }
 
 /* ---- head, answer ---- */
@@ -372,16 +379,16 @@ static void chart_svg(ug_buf *b, const ug_hunt_result *r)
 
 /* ---- host table ---- */
 
-static void host_row(ug_buf *b, const ug_hunt_result *r, size_t i)
+static void host_row(ug_buf *b, const ug_hunt_result *r, const unsigned char *st, size_t i)
 {
 	const ug_host_result *h = &r->hosts[i];
 	const ug_delivery *d = rp_first_delivery(h);
 	const char *v = ug_verdict_name(h->verdict);
 	ug_buf_printf(b, "<tr class=\"v-%s\"><td>", v);
-	if (has_static(r, i))
+	if (st && st[i])
 		ug_buf_printf(b, "<a href=\"#h%zu\">", i);
 	esc(b, h->host);
-	ug_buf_printf(b, "%s</td><td class=\"verdict\">%s</td><td>%.1f</td><td>", has_static(r, i) ? "</a>" : "", v,
+	ug_buf_printf(b, "%s</td><td class=\"verdict\">%s</td><td>%.1f</td><td>", (st && st[i]) ? "</a>" : "", v,
 	              h->score);
 	esc(b, d ? d->server : "");
 	ug_buf_puts(b, "</td><td>");
@@ -391,7 +398,7 @@ static void host_row(ug_buf *b, const ug_hunt_result *r, size_t i)
 	ug_buf_printf(b, "</td><td>%zu</td></tr>\n", h->nevidence);
 }
 
-static void host_table(ug_buf *b, const ug_hunt_result *r)
+static void host_table(ug_buf *b, const ug_hunt_result *r, const unsigned char *st)
 {
 	size_t shown = 0, flaggedn = 0;
 	ug_buf_puts(b, "<section id=\"hosts\"><h2>Hosts</h2>\n<div id=\"host-controls\" hidden>"
@@ -410,7 +417,7 @@ static void host_table(ug_buf *b, const ug_hunt_result *r)
 			continue;
 		flaggedn++;
 		if (shown < HTML_STATIC_ROWS) {
-			host_row(b, r, i);
+			host_row(b, r, st, i);
 			shown++;
 		}
 	}
@@ -605,12 +612,12 @@ static void timeline(ug_buf *b, const ug_hunt_result *r, size_t hi)
 	ug_buf_puts(b, "</ol></section>\n");
 }
 
-static void timelines(ug_buf *b, const ug_hunt_result *r)
+static void timelines(ug_buf *b, const ug_hunt_result *r, const unsigned char *st)
 {
 	size_t n = 0;
 	ug_buf_puts(b, "<section id=\"timelines\"><h2>Host timelines</h2>\n<div id=\"host-detail\"></div>\n");
 	for (size_t i = 0; i < r->nhosts; i++)
-		if (has_static(r, i)) {
+		if (st && st[i]) {
 			timeline(b, r, i);
 			n++;
 		}
@@ -776,7 +783,7 @@ static void json_items(ug_buf *b, strtab *t, const ug_hunt_result *r, const ug_h
  * server, ip, url, in window, source] or ["e", time, kind, technique,
  * summary, weight, source] with strings as indices into strs and source
  * [index into sources, record] or 0. */
-static void data_block(ug_buf *b, const ug_hunt_result *r)
+static void data_block(ug_buf *b, const ug_hunt_result *r, const unsigned char *st)
 {
 	strtab t = {.json = UG_BUF_INIT};
 	ug_map_init(&t.idx, false);
@@ -797,8 +804,8 @@ static void data_block(ug_buf *b, const ug_hunt_result *r)
 		json_str(b, d ? d->region : "");
 		ug_buf_putc(b, ',');
 		json_time(b, d ? d->time : UG_TIME_INVALID);
-		ug_buf_printf(b, ",%zu,%d,", h->nevidence, has_static(r, i));
-		if (has_static(r, i))
+		ug_buf_printf(b, ",%zu,%d,", h->nevidence, st && st[i]);
+		if (st && st[i])
 			ug_buf_puts(b, "[]");
 		else
 			json_items(b, &t, r, h);
@@ -813,16 +820,18 @@ int ug_report_write_html(const ug_case *c, const char *dir, ug_error *err)
 {
 	const ug_hunt_result *r = c->res;
 	ug_buf b = UG_BUF_INIT;
+	unsigned char *st = static_mask(r);
 	head(&b, c);
 	answer(&b, c);
 	chart_svg(&b, r);
-	host_table(&b, r);
-	timelines(&b, r);
+	host_table(&b, r, st);
+	timelines(&b, r, st);
 	iocs(&b, r);
 	input(&b, r);
 	ug_buf_puts(&b, "</main>\n<footer>Written by updguard. Every item carries the file:line of the log record it "
 	                "came from. The same case: case.sqlite, hosts.jsonl, timeline.csv, iocs.stix.json.</footer>\n");
-	data_block(&b, r);
+	data_block(&b, r, st);
+	free(st);
 	ug_buf_printf(&b, "<script>%s</script>\n</body></html>\n", ug_report_js);
 	int rc = rp_write_file(dir, "report.html", &b, err);
 	ug_buf_free(&b);

@@ -203,7 +203,7 @@ static void from_lineage(gen *g, pairs *ps)
 		const ug_host_result *h = &r->hosts[i];
 		for (size_t j = 0; h->verdict == UG_VERDICT_COMPROMISED && j < h->nevidence; j++) {
 			const ug_evidence *e = &h->evidence[j];
-			if (!e->lineage || strcmp(rp_s(e->kind), "updater-child") || e->baseline_hosts ||
+			if (!e->lineage || strcmp(rp_s(e->kind), "updater-child") != 0 || e->baseline_hosts ||
 			    !*rp_s(e->parent_process) || !*rp_s(e->process))
 				continue;
 			ug_sv parent = ug_path_basename(ug_sv_from(e->parent_process));
@@ -285,7 +285,7 @@ static void emit(gen *g, const rule *ru)
 		const sel *s = &ru->sels[i];
 		if (!sel_ready(g, s))
 			continue;
-		if (!last || strcmp(last, s->name))
+		if (!last || strcmp(last, s->name) != 0)
 			ug_buf_printf(b, "  %s:\n", s->name);
 		last = s->name;
 		if (s->k < 0)

@@ -116,7 +116,7 @@ expect_rc 1 "a missing case file" -- "$UG" -q report "$TMP/nope.sqlite"
 
 # --- SIGKILL while writing: the previous case.sqlite or none
 k=$TMP/kill
-"$UG" -q simulate -n 1200 -d 2 --seed 5 --scenario escan -o "$k/logs" >/dev/null 2>&1
+"$UG" -q simulate -n 400 -d 1 --seed 5 --scenario escan -o "$k/logs" >/dev/null 2>&1
 "$UG" -q hunt --profile "$ROOT/profiles/escan.yml" --out "$k/out" "$k/logs" >/dev/null 2>&1
 before=$(md5sum <"$k/out/case.sqlite")
 kill_mid_write() { # OUTDIR DELAY: start a hunt, SIGKILL it DELAY s after its case temp file appears
