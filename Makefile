@@ -16,11 +16,11 @@ DEB_PKGS := meson ninja-build pkg-config gcc clang libclang-rt-14-dev \
 	libcmocka-dev libarchive-dev libjansson-dev libyaml-dev libpcre2-dev libvectorscan-dev libsqlite3-dev \
 	zlib1g-dev libzstd-dev libbz2-dev liblzma-dev libzip-dev libssl-dev \
 	tzdata jq python3 python3-evtx libevtx-utils clang-format clang-tidy cppcheck \
-	gzip bzip2 xz-utils zstd zip unzip bc time
+	gzip bzip2 xz-utils zstd zip unzip bc time sqlite3 chromium nodejs
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include lib cli tests bench -name '*.[ch]')
 
-.PHONY: all deps build test test-normal test-asan demo bench fuzz format lint install clean
+.PHONY: all deps npm-deps build test test-normal test-asan demo bench fuzz format lint install clean
 
 all: build
 
@@ -36,6 +36,16 @@ deps:
 	  echo "make deps: missing Debian packages; run as root:"; \
 	  echo "  apt-get update && apt-get install -y$$missing"; exit 1; \
 	fi
+	@$(MAKE) --no-print-directory npm-deps
+
+# tests/browser: playwright-core (drives Debian's chromium; no browser is ever
+# downloaded) and ajv, at the versions package-lock.json pins (Node.js >= 20:
+# the machine image has it as the nodejs package; npm comes with it).
+npm-deps:
+	@if [ -d tests/browser/node_modules ] && [ tests/browser/node_modules -nt tests/browser/package-lock.json ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null; then \
+	  echo "make deps: npm missing (Node.js 18+ with npm; Debian: apt-get install nodejs npm)"; exit 1; fi; \
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts >/dev/null && touch node_modules
 
 $(BUILD)/build.ninja:
 	$(MESON) setup $(BUILD) --prefix=$(PREFIX)

@@ -99,6 +99,9 @@ int ug_cli_input_open(ug_cli *cli, ug_cli_input *ci, char *const *paths, size_t 
 void ug_cli_input_report(const ug_cli *cli, const ug_cli_input *ci);
 void ug_cli_input_close(ug_cli_input *ci);
 bool ug_format_find_name(const char *name);
+/* The wall clock as ug_time, or SOURCE_DATE_EPOCH when set (reproducible
+ * outputs); stamps a case's `created`. */
+ug_time ug_cli_now(void);
 
 /* Commands (one file each under cli/). */
 int ug_cmd_fields(ug_cli *cli, int argc, char **argv);
@@ -107,6 +110,8 @@ int ug_cmd_simulate(ug_cli *cli, int argc, char **argv);
 int ug_cmd_events(ug_cli *cli, int argc, char **argv);
 int ug_cmd_hunt(ug_cli *cli, int argc, char **argv);
 int ug_cmd_sigma(ug_cli *cli, int argc, char **argv);
+int ug_cmd_report(ug_cli *cli, int argc, char **argv);
+int ug_cmd_egress(ug_cli *cli, int argc, char **argv);
 
 extern const char ug_cmd_fields_usage[];
 extern const char ug_cmd_time_usage[];
@@ -114,5 +119,7 @@ extern const char ug_cmd_simulate_usage[];
 extern const char ug_cmd_events_usage[];
 extern const char ug_cmd_hunt_usage[];
 extern const char ug_cmd_sigma_usage[];
+extern const char ug_cmd_report_usage[];
+extern const char ug_cmd_egress_usage[];
 
 #endif

@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "cli.h"
 #include "core/str.h"
 #include "updguard/hunt.h"
 #include "updguard/sigma.h"
+#include "updguard/report.h"
 
 const char ug_cmd_hunt_usage[] =
 	"usage: updguard hunt [--profile NAME|FILE] [--product NAME] [--updater IMAGE]...\n"
@@ -23,7 +25,9 @@ const char ug_cmd_hunt_usage[] =
 	"Find the hosts that received a product's update, judge what each did after it\n"
 	"against what the product's normal updates do, and say which were compromised,\n"
 	"with evidence and the file:line it came from. A one-screen summary goes to\n"
-	"stdout; hosts.jsonl, deliveries.csv, evidence.csv and iocs.csv go to --out.\n"
+	"stdout; hosts.jsonl, deliveries.csv, evidence.csv, iocs.csv and the report\n"
+	"(case.sqlite, report.html, timeline, iocs.stix.json, rules/, egress/) go to --out\n"
+	"(docs/outputs.md).\n"
 	"Exit 0 when the hunt ran, whatever it found (docs/hunt.md).\n"
 	"\n"
 	"What you know about the product (a profile and/or ad-hoc flags, which add to it):\n"
@@ -202,13 +206,23 @@ static int run(ug_cli *cli, hunt_job *j, char **logs, size_t nlogs)
 		return run_error(cli, &err);
 	ug_hunt_print_summary(r, stdout, j->json);
 	int rc = UG_EXIT_OK;
-	if (ug_hunt_write_outputs(r, j->out_dir, &err) != UG_OK) {
+	ug_case *c = NULL;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (ug_hunt_write_outputs(r, j->out_dir, &err) != UG_OK ||
+	    ug_case_from_hunt(r, &j->opts, ug_cli_now(), &c, &err) != UG_OK ||
+	    ug_report_write(c, j->out_dir, UG_REPORT_ALL, &err) != UG_OK) {
 		ug_log_error(&cli->ctx, "hunt: %s", err.message);
 		rc = UG_EXIT_FAILURE;
 	} else if (cli->ctx.log_level >= UG_LOG_WARN) {
-		fprintf(stderr, "updguard: report written to %s/ (hosts.jsonl, deliveries.csv, evidence.csv, iocs.csv)\n",
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ug_log_info(&cli->ctx, "hunt: outputs written in %.2f s",
+		            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		fprintf(stderr, "updguard: report written to %s/ (report.html, case.sqlite, hosts.jsonl, deliveries.csv, "
+		                "evidence.csv, iocs.csv, iocs.stix.json, timeline.csv, timeline.jsonl, rules/, egress/)\n",
 		        j->out_dir);
 	}
+	ug_case_free(c);
 	ug_hunt_result_free(r);
 	return rc;
 }

@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -25,11 +27,24 @@ static const ug_cmd commands[] = {
 	{"fields", "list the canonical event fields and event kinds", ug_cmd_fields_usage, ug_cmd_fields},
 	{"hunt", "find the hosts that got a bad update, what they did next, what to block", ug_cmd_hunt_usage, ug_cmd_hunt},
 	{"sigma", "run Sigma rules over logs (or check them with --check)", ug_cmd_sigma_usage, ug_cmd_sigma},
+	{"report", "re-render a hunt's outputs from its case database (no logs needed)", ug_cmd_report_usage, ug_cmd_report},
+	{"egress", "the update hosts and addresses a product's normal updates use, as allowlists", ug_cmd_egress_usage, ug_cmd_egress},
 	{"simulate", "write realistic telemetry of an update-channel compromise, with truth", ug_cmd_simulate_usage, ug_cmd_simulate},
 	{"time", "convert timestamps from logs to RFC 3339 UTC", ug_cmd_time_usage, ug_cmd_time},
 	{"help", "show help for a command", help_usage, cmd_help},
 	{"version", "print the version", version_usage, cmd_version},
 };
+
+ug_time ug_cli_now(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	long v;
+	if (sde && ug_cli_parse_int(sde, 0, LONG_MAX, &v))
+		return (ug_time)v * UG_NS_PER_SEC;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (ug_time)ts.tv_sec * UG_NS_PER_SEC + ts.tv_nsec;
+}
 
 static const ug_cmd *find_command(const char *name)
 {

@@ -29,5 +29,5 @@ say "2. The hunt: updguard hunt --profile escan --window $window"
 say "3. Scored against the generator's ground truth ($truth)"
 python3 tests/integration/hunt_score.py "$truth" "$out/report/hosts.jsonl" "demo" | head -1
 echo
-echo "Report: $out/report/ (hosts.jsonl, deliveries.csv, evidence.csv, iocs.csv)."
-echo "The HTML report and the case database are not built yet (issue 8)."
+echo "Report: $out/report/report.html (open it in a browser); the case database $out/report/case.sqlite"
+echo "(docs/case-db.md); hosts.jsonl, timeline.csv, iocs.stix.json, Sigma rules in rules/, egress/ allowlists."

@@ -98,6 +98,10 @@ typedef struct ug_evidence {
 	uint32_t baseline_hosts; /* of which after a baseline (normal) delivery */
 	double weight;         /* contribution to the host's score */
 	ug_prov prov;
+	/* the process that did it and its parent, as logged (for the report's
+	 * lineage tree); "" or NULL when unknown (network-only evidence) */
+	const char *process;
+	const char *parent_process;
 } ug_evidence;
 
 typedef struct ug_host_result {

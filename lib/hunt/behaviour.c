@@ -213,13 +213,16 @@ static void observe(hu_run *r, hu_deliv *dv, hu_feat *f, const ug_event *ev, boo
 			o->lineage = true;
 			o->time = ev->ts;
 			o->prov = (ug_prov){ev->source, ev->record};
+			o->proc = hu_strdup(r, ug_event_get(ev, UG_F_IMAGE));
+			o->parent = hu_strdup(r, ug_event_get(ev, UG_F_PARENT_IMAGE));
 		}
 		return;
 	}
 	if (!detail)
 		detail = detail_of(r, ev, what);
 	hu_obs o = {dv, f, ev->ts, lineage, detail, {ev->source, ev->record}, NULL,
-	            raw.n ? hu_strdup(r, ug_sv_make(raw.p, UG_MIN(raw.n, 1000))) : f->value};
+	            raw.n ? hu_strdup(r, ug_sv_make(raw.p, UG_MIN(raw.n, 1000))) : f->value,
+	            hu_strdup(r, ug_event_get(ev, UG_F_IMAGE)), hu_strdup(r, ug_event_get(ev, UG_F_PARENT_IMAGE))};
 	if (HU_PUSH(r->obs, r->nobs, r->capobs, o))
 		e->value = (void *)(uintptr_t)r->nobs;
 }

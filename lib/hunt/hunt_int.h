@@ -107,6 +107,7 @@ typedef struct hu_obs {
 	ug_prov prov;
 	hu_feat *beacon;      /* new destinations: the same value as a beacon feature, if any */
 	const char *raw;      /* the value as the log wrote it (the feature's is normalized) */
+	const char *proc, *parent; /* the acting process's image and its parent's (report lineage) */
 } hu_obs;
 
 /* Connection times of one host to one candidate destination (beacons). */

@@ -107,6 +107,8 @@ static void add_evidence(hu_run *r, ug_host_result *hr, const hu_obs *o, double 
 	e->baseline_hosts = o->feat->n_baseline;
 	e->weight = w;
 	e->prov = o->prov;
+	e->process = o->proc;
+	e->parent_process = o->parent;
 	j->score += w;
 	j->max_w = w > j->max_w ? w : j->max_w;
 	if (w >= STRONG)
