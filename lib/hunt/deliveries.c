@@ -310,33 +310,57 @@ static void session_request(hu_run *r, hu_session *s, const ug_event *ev, ug_sv 
 		s->download = true;
 }
 
-/* Does transfer x (bytes at t from the session's client) follow session s's
- * manifest fetch? Then s delivered a package. */
-static bool package_of(hu_run *r, hu_session *s, ug_time t, uint64_t b, const char *url)
+/* A package from another host is believed when most package-sized
+ * transfers from that host follow an update session's manifest fetch (the
+ * product's download mirror) — not when a client merely happened to fetch
+ * something big from a busy site within a minute of checking for updates. */
+#define PKG_SRC_SHARE 0.5
+
+static hu_pkg_src *pkg_src(hu_run *r, const char *from)
 {
+	bool created = false;
+	ug_map_entry *e = ug_map_upsert(&r->pkg_srcs, ug_sv_from(from), &created);
+	if (e && created)
+		e->value = ug_arena_calloc(&r->arena, 1, sizeof(hu_pkg_src));
+	return e ? e->value : NULL;
+}
+
+/* Does a transfer (bytes at t from the session's client) follow session s's
+ * manifest fetch? Then it is one of s's package candidates (a session may
+ * have several: the client fetched other things around it too). */
+static bool package_of(hu_run *r, size_t si, ug_time t, uint64_t b, const char *url, const char *from)
+{
+	hu_session *s = &r->sess[si];
 	if (s->download || t < s->start - r->skew || t > s->end + PACKAGE_FOLLOW)
 		return false;
-	s->download = true;
-	s->max_bytes = b;
-	s->end = UG_MAX(s->end, t);
-	if (url)
-		s->url = url;
+	hu_pkg p = {(uint32_t)si, from, url, b, t};
+	hu_pkg_src *src = pkg_src(r, from);
+	if (!src || !HU_PUSH(r->pkgs, r->npkgs, r->cappkgs, p))
+		return false;
+	src->follow++;
 	return true;
 }
 
-/* A package-sized transfer from a client right after its manifest fetch;
- * kept for later when its session is not known yet. */
-static void maybe_package(hu_run *r, const ug_event *ev, ug_sv ip)
+/* A package-sized transfer from a client, maybe right after its manifest
+ * fetch; kept for later when its session is not known yet. */
+static void maybe_package(hu_run *r, const ug_event *ev, ug_sv ip, ug_sv dest)
 {
 	uint64_t b = event_bytes(ev);
 	if (b < PACKAGE_BYTES)
 		return;
+	if (!dest.n)
+		dest = ug_event_get(ev, UG_F_DESTINATION_IP);
+	const char *from = hu_intern(r, hu_domain_of(dest));
+	hu_pkg_src *src = from ? pkg_src(r, from) : NULL;
+	if (!src)
+		return;
+	src->total++;
 	ug_sv u = ug_event_get(ev, UG_F_C_URI);
 	const char *url = u.n ? hu_intern(r, u) : NULL;
 	size_t idx = hu_set_get(&r->sess_by_key, ug_hash_bytes(ip.p, ip.n));
-	if (idx && package_of(r, &r->sess[idx - 1], ev->ts, b, url))
-		return;
-	hu_transfer x = {hu_intern(r, ip), ev->ts, b, url};
+	if (idx && package_of(r, idx - 1, ev->ts, b, url, from))
+		return; /* (a later session of the client may want it too: rare enough) */
+	hu_transfer x = {hu_intern(r, ip), ev->ts, b, url, from};
 	if (x.client)
 		HU_PUSH(r->transfers, r->ntransfers, r->captransfers, x);
 }
@@ -359,9 +383,9 @@ static void match_transfers(hu_run *r)
 		hu_session *s = &r->sess[i];
 		if (s->download || s->host != UINT32_MAX || !s->ip)
 			continue;
-		/* the first transfer of this client at or after the session's start */
+		/* the transfers of this client from the session's start on */
 		size_t lo = 0, hi = r->ntransfers;
-		hu_transfer key = {s->ip, s->start - r->skew, 0, NULL};
+		hu_transfer key = {s->ip, s->start - r->skew, 0, NULL, NULL};
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
 			if (transfer_cmp(&r->transfers[mid], &key) < 0)
@@ -369,12 +393,36 @@ static void match_transfers(hu_run *r)
 			else
 				hi = mid;
 		}
-		if (lo < r->ntransfers && !strcmp(r->transfers[lo].client, s->ip))
-			package_of(r, s, r->transfers[lo].t, r->transfers[lo].bytes, r->transfers[lo].url);
+		for (; lo < r->ntransfers && !strcmp(r->transfers[lo].client, s->ip) &&
+		       r->transfers[lo].t <= s->end + PACKAGE_FOLLOW; lo++) {
+			const hu_transfer *x = &r->transfers[lo];
+			package_of(r, i, x->t, x->bytes, x->url, x->from);
+		}
 	}
 	free(r->transfers);
 	r->transfers = NULL;
 	r->ntransfers = r->captransfers = 0;
+}
+
+/* The candidates from hosts the fleet's update sessions mostly fetch from
+ * become their sessions' packages. */
+static void accept_packages(hu_run *r)
+{
+	for (size_t i = 0; i < r->npkgs; i++) {
+		const hu_pkg *p = &r->pkgs[i];
+		const hu_pkg_src *src = ug_map_get(&r->pkg_srcs, ug_sv_from(p->from));
+		if (!src || src->follow < PKG_SRC_SHARE * src->total)
+			continue;
+		hu_session *s = &r->sess[p->sess];
+		if (p->url && (!s->download || p->bytes > s->max_bytes))
+			s->url = p->url;
+		s->download = true;
+		s->max_bytes = UG_MAX(s->max_bytes, p->bytes);
+		s->end = UG_MAX(s->end, p->t);
+	}
+	free(r->pkgs);
+	r->pkgs = NULL;
+	r->npkgs = r->cappkgs = 0;
 }
 
 static void network_event(hu_run *r, const ug_event *ev)
@@ -390,7 +438,7 @@ static void network_event(hu_run *r, const ug_event *ev)
 	 * package of a session its ssl/http/dns records show */
 	if (!dest.n || !ug_profile_is_update_host(r->prof, dest)) {
 		if (ev->kind != UG_KIND_DNS_QUERY)
-			maybe_package(r, ev, ip);
+			maybe_package(r, ev, ip, dest);
 		return;
 	}
 	bool fresh;
@@ -572,6 +620,7 @@ int hu_deliveries_finish(hu_run *r)
 {
 	hu_ipmap_finish(r);
 	match_transfers(r);
+	accept_packages(r);
 	resolve_hosts(r);
 	/* bucket sessions per host */
 	size_t *count = calloc(r->nhosts + 1, sizeof(*count));

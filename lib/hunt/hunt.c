@@ -225,6 +225,7 @@ static void run_init(hu_run *r, const ug_hunt_opts *o, const ug_ctx *ctx)
 	ug_map_init(&r->host_by_name, false);
 	ug_map_init(&r->ipmap, false);
 	ug_map_init(&r->interned, false);
+	ug_map_init(&r->pkg_srcs, true);
 	ug_map_init(&r->lineage, false);
 	ug_map_init(&r->dropped, true);
 	ug_map_init(&r->dests, true);
@@ -242,6 +243,8 @@ static void run_free_work(hu_run *r)
 		free(r->sess[i].files);
 	free(r->sess);
 	free(r->transfers);
+	free(r->pkgs);
+	ug_map_free(&r->pkg_srcs);
 	for (size_t i = 0; i < r->nhosts; i++) {
 		free(r->hosts[i]->ips);
 		free(r->hosts[i]->dv);

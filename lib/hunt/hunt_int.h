@@ -126,7 +126,24 @@ typedef struct hu_transfer {
 	ug_time t;
 	uint64_t bytes;
 	const char *url;      /* interned, NULL when unknown */
+	const char *from;     /* interned destination (domain or address) */
 } hu_transfer;
+
+/* A package-sized transfer from another host right after a session's
+ * manifest fetch: the package, if that host is one the fleet's update
+ * sessions fetch from (hu_pkg_src), not a coincidence. */
+typedef struct hu_pkg {
+	uint32_t sess;
+	const char *from, *url;
+	uint64_t bytes;
+	ug_time t;
+} hu_pkg;
+
+/* Package-sized transfers from one destination: all, and those that followed
+ * an update session's manifest fetch. */
+typedef struct hu_pkg_src {
+	uint32_t total, follow;
+} hu_pkg_src;
 
 typedef struct hu_host {
 	uint32_t id;
@@ -172,6 +189,9 @@ typedef struct hu_run {
 	size_t nsess, capsess;
 	hu_transfer *transfers; /* not yet matched to a session (deliveries.c) */
 	size_t ntransfers, captransfers;
+	hu_pkg *pkgs;          /* package candidates, judged after pass 1 */
+	size_t npkgs, cappkgs;
+	ug_map pkg_srcs;       /* destination -> hu_pkg_src* */
 	/* hash of "host|guid" or of the client IP -> session index + 1. A 64-bit
 	 * hash stands for the key: millions of sessions cost 16 bytes each, and
 	 * two keys sharing a hash (odds ~ n^2 / 2^65) would only merge sessions. */
