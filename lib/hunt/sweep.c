@@ -453,6 +453,7 @@ static const stix_path stix_paths[] = {
 	{"ipv6-addr:value", "ipv6"},       {"url:value", "url"},
 	{"windows-registry-key:key", "registry"},
 	{"process:name", "file-name"},
+	{"file:parent_directory_ref.path", "directory"}, /* only with file:name (AND) */
 };
 
 static void skip_ws(ug_sv p, size_t *i)
@@ -515,7 +516,104 @@ static const char *stix_cmp(ug_sv p, size_t *i, ug_buf *lit, const char **type)
 	return NULL;
 }
 
-/* A pattern: [a = 'x' OR b = 'y'] OR [c = 'z'] ... */
+/* The comparisons of one observation expression, [a = 'x' OR b = 'y'] or
+ * [a = 'x' AND b = 'y'] (not both kinds in one). */
+#define STIX_GROUP_MAX 16
+typedef struct stix_group {
+	const char *type[STIX_GROUP_MAX]; /* NULL: a path the sweep cannot match */
+	char *value[STIX_GROUP_MAX];
+	size_t n;
+	bool and, or;
+} stix_group;
+
+static void group_free(stix_group *g)
+{
+	for (size_t k = 0; k < g->n; k++)
+		free(g->value[k]);
+	g->n = 0;
+}
+
+static const char *group_parse(stix_group *g, ug_sv p, size_t *i, ug_buf *lit)
+{
+	for (;;) {
+		skip_ws(p, i);
+		const char *type = NULL;
+		const char *why = stix_cmp(p, i, lit, &type);
+		if (why)
+			return why;
+		if (g->n == STIX_GROUP_MAX)
+			return "more than 16 comparisons in one observation";
+		g->type[g->n] = type;
+		g->value[g->n] = strndup(ug_buf_cstr(lit), lit->len);
+		if (!g->value[g->n])
+			return "out of memory";
+		g->n++;
+		skip_ws(p, i);
+		if (*i < p.n && p.p[*i] == ']') {
+			(*i)++;
+			return g->and && g->or ? "AND and OR mixed inside one observation" : NULL;
+		}
+		bool and = word_at(p, *i, "AND");
+		if (!and && !word_at(p, *i, "OR"))
+			return "expected AND, OR or ']'";
+		if (and)
+			g->and = true;
+		else
+			g->or = true;
+		*i += and ? 3 : 2;
+	}
+}
+
+static bool is_hash(const char *type)
+{
+	return type && (!strcmp(type, "sha256") || !strcmp(type, "md5") || !strcmp(type, "sha1"));
+}
+
+/* Add what an observation matches. OR: each comparison on its own. AND: the
+ * comparisons describe one object, and the sweep matches single values, so
+ * only what cannot match more widely than the AND is swept for: file:name
+ * with its directory (one file path, nothing else asked), or the hashes (as
+ * specific as it gets); an AND with a comparison the sweep cannot test is
+ * skipped, never widened. */
+static int group_add(hu_iocset *s, const stix_group *g, ug_sv ctx, const char *origin, size_t *added,
+                     size_t *skipped, const char **why)
+{
+	int name = -1, dir = -1;
+	bool hash = false;
+	for (size_t k = 0; g->and && k < g->n; k++) {
+		if (g->type[k] && !strcmp(g->type[k], "file-name"))
+			name = (int)k;
+		else if (g->type[k] && !strcmp(g->type[k], "directory"))
+			dir = (int)k;
+		hash |= is_hash(g->type[k]);
+	}
+	bool path = name >= 0 && dir >= 0 && g->n == 2;
+	if (g->and && !hash && !path) {
+		(*skipped)++;
+		return UG_OK;
+	}
+	if (g->and && path) {
+		ug_buf path = UG_BUF_INIT;
+		ug_buf_printf(&path, "%s\\%s", g->value[dir], g->value[name]);
+		int rc = hu_iocset_add(s, "file-path", ug_buf_sv(&path), ctx, origin, why);
+		ug_buf_free(&path);
+		*added += rc == UG_OK;
+		return rc;
+	}
+	for (size_t k = 0; k < g->n; k++) {
+		if (!g->type[k] || !strcmp(g->type[k], "directory") || (hash && !is_hash(g->type[k]))) {
+			(*skipped)++;
+			continue;
+		}
+		int rc = hu_iocset_add(s, g->type[k], ug_sv_from(g->value[k]), ctx, origin, why);
+		if (rc != UG_OK)
+			return rc;
+		(*added)++;
+	}
+	return UG_OK;
+}
+
+/* A pattern: [a = 'x' OR b = 'y'] OR [c = 'z' AND d = 'w'] ... */
 static const char *stix_pattern(hu_iocset *s, ug_sv p, ug_sv ctx, const char *origin, size_t *added,
                                 size_t *skipped, int *rc)
 {
@@ -529,39 +627,12 @@ static const char *stix_pattern(hu_iocset *s, ug_sv p, ug_sv ctx, const char *or
 			break;
 		}
 		i++;
-		for (;;) {
-			skip_ws(p, &i);
-			const char *type = NULL;
-			why = stix_cmp(p, &i, &lit, &type);
-			if (why)
-				break;
-			if (type) {
-				const char *w2 = NULL;
-				*rc = hu_iocset_add(s, type, ug_buf_sv(&lit), ctx, origin, &w2);
-				if (*rc != UG_OK) {
-					why = w2;
-					break;
-				}
-				(*added)++;
-			} else {
-				(*skipped)++;
-			}
-			skip_ws(p, &i);
-			if (i < p.n && p.p[i] == ']') {
-				i++;
-				break;
-			}
-			if (word_at(p, i, "AND")) {
-				why = "AND is not supported (an event is matched against single values; use OR)";
-				break;
-			}
-			if (!word_at(p, i, "OR")) {
-				why = "expected OR or ']'";
-				break;
-			}
-			i += 2;
-		}
-		if (why)
+		stix_group g = {0};
+		why = group_parse(&g, p, &i, &lit);
+		if (!why)
+			*rc = group_add(s, &g, ctx, origin, added, skipped, &why);
+		group_free(&g);
+		if (why || *rc != UG_OK)
 			break;
 		skip_ws(p, &i);
 		if (i >= p.n)

@@ -89,7 +89,12 @@ static const char stix_good[] =
 	"  {\"type\": \"indicator\", \"id\": \"indicator--3\", \"name\": \"run key\",\n"
 	"   \"pattern\": \"[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\\\\\\\SOFTWARE\\\\\\\\Evil' OR "
 	"file:name = 'telemetryupd.exe' OR email-addr:value = 'a@b.example']\"},\n"
-	"  {\"type\": \"indicator\", \"id\": \"indicator--4\", \"pattern_type\": \"sigma\", \"pattern\": \"title: x\"}\n"
+	"  {\"type\": \"indicator\", \"id\": \"indicator--4\", \"pattern_type\": \"sigma\", \"pattern\": \"title: x\"}\n,"
+	/* AND on one object: a name in a folder is one path; a hash with a name is
+	 * the hash; a name with something the sweep cannot test is skipped */
+	"  {\"type\": \"indicator\", \"id\": \"indicator--5\", \"pattern\": \"[file:name = 'upd.exe' AND "
+	"file:parent_directory_ref.path = 'C:\\\\ProgramData\\\\Qz'] OR [file:hashes.MD5 = "
+	"'22EEFD13A6794B8BDC0E00FF6048CB79' AND file:name = 'x.dll'] OR [file:name = 'a.exe' AND file:size = '1']\"}\n"
 	"]}\n";
 
 static void test_stix_good(void **state)
@@ -98,7 +103,7 @@ static void test_stix_good(void **state)
 	hu_iocset s;
 	ug_error err;
 	assert_int_equal(load(&s, stix_good, &err), UG_OK);
-	assert_int_equal(s.n, 7);
+	assert_int_equal(s.n, 9);
 	assert_string_equal(s.v[0].type, "sha256");
 	assert_string_equal(s.v[0].context, "dropper hash");
 	assert_string_equal(s.v[0].origin, "iocs.txt:3 (object 2)");
@@ -109,7 +114,12 @@ static void test_stix_good(void **state)
 	assert_string_equal(s.v[5].type, "registry");
 	assert_string_equal(s.v[5].key, "hklm\\software\\evil");
 	assert_string_equal(s.v[6].type, "file-name");
-	assert_int_equal(s.skipped, 2); /* the e-mail address and the Sigma indicator */
+	assert_string_equal(s.v[7].type, "file-path");
+	assert_string_equal(s.v[7].value, "C:\\ProgramData\\Qz\\upd.exe");
+	assert_string_equal(s.v[8].type, "md5");
+	/* the e-mail address, the Sigma indicator, the name beside the hash (the
+	 * hash says more), the name with a size (an AND the sweep cannot test) */
+	assert_int_equal(s.skipped, 4);
 	hu_iocset_free(&s);
 }
 
@@ -118,10 +128,10 @@ static void test_stix_bad(void **state)
 	(void)state;
 	expect_error("{\"type\": \"bundle\", \"objects\": [\n{\"type\": \"indicator\"}]}", "iocs.txt:2: object 1: indicator without a pattern");
 	expect_error("{\"type\": \"bundle\", \"objects\": [{\"type\": \"x\"},\n{\"type\": \"indicator\", "
-	             "\"pattern\": \"[file:name = 'a.exe' AND file:size = '1']\"}]}",
-	             "iocs.txt:2: object 2: AND is not supported");
+	             "\"pattern\": \"[file:name = 'a.exe' AND file:size = '1' OR file:name = 'b.exe']\"}]}",
+	             "iocs.txt:2: object 2: AND and OR mixed");
 	expect_error("{\"type\": \"bundle\", \"objects\": [{\"type\": \"indicator\", "
-	             "\"pattern\": \"[file:name = 'a.exe'\"}]}", "object 1: expected OR or ']'");
+	             "\"pattern\": \"[file:name = 'a.exe'\"}]}", "object 1: expected AND, OR or ']'");
 	expect_error("{\"type\": \"bundle\", \"objects\": [{\"type\": \"indicator\", "
 	             "\"pattern\": \"[file:name LIKE 'a%']\"}]}", "object 1: only '=' comparisons");
 	expect_error("{\"type\": \"bundle\", \"objects\": [{\"type\": \"indicator\", "
