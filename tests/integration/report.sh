@@ -72,6 +72,15 @@ fi
 ni=$(jq '[.objects[] | select(.type == "indicator")] | length' "$d/out/iocs.stix.json")
 nc=$(($(wc -l <"$d/out/iocs.csv") - 1))
 [ "$ni" = "$nc" ] && pass "one indicator per IOC ($ni)" || fail "$ni indicators for $nc IOCs"
+# the bundle goes back into a hunt as --iocs: every indicator is swept for
+"$UG" -q hunt --product eScan --updater Reload.exe --update-host '*.escanav.com' --window "$W" \
+	--iocs "$d/out/iocs.stix.json" --out "$d/swept" "$d/logs" >/dev/null 2>"$TMP/swept.err"
+rc=$?
+nh=$(jq -c 'select(.verdict=="compromised" and any(.evidence[]; .kind=="known-ioc"))' "$d/swept/hosts.jsonl" 2>/dev/null | wc -l)
+nk=$(jq -c 'select(.verdict=="compromised")' "$d/swept/hosts.jsonl" 2>/dev/null | wc -l)
+[ "$rc" = 0 ] && [ "$nk" -gt 0 ] && [ "$nh" = "$nk" ] && ! grep -q 'not swept' "$TMP/swept.err" \
+	&& pass "iocs.stix.json swept back by hunt --iocs: hits on $nh/$nk compromised hosts" \
+	|| fail "hunt --iocs iocs.stix.json: rc $rc, hits on $nh/$nk compromised hosts; $(head -2 "$TMP/swept.err")"
 
 # --- timeline: one row per delivery and evidence item
 want=$(jq -s '[.[] | (.deliveries | length) + (.evidence | length)] | add' "$d/out/hosts.jsonl")
