@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/buf.h"
+#include "core/fs.h"
 #include "core/str.h"
 #include "updguard/hunt.h"
 
@@ -725,28 +725,6 @@ static int write_one(const ug_hunt_result *r, const char *dir, const char *name,
 	return UG_OK;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *dir, ug_error *err)
-{
-	size_t n = strlen(dir);
-	char *p = malloc(n + 1);
-	if (!p)
-		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
-	memcpy(p, dir, n + 1);
-	int rc = UG_OK;
-	for (size_t i = 1; i <= n && rc == UG_OK; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		char c = p[i];
-		p[i] = '\0';
-		struct stat st;
-		if (mkdir(p, 0777) != 0 && !(errno == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode)))
-			rc = ug_error_set(err, UG_ERR_IO, "cannot create folder %s: %s", p, strerror(errno));
-		p[i] = c;
-	}
-	free(p);
-	return rc;
-}
 
 int ug_hunt_write_outputs(const ug_hunt_result *r, const char *dir, ug_error *err)
 {
@@ -761,7 +739,7 @@ int ug_hunt_write_outputs(const ug_hunt_result *r, const char *dir, ug_error *er
 	};
 	if (!r || !dir || !*dir)
 		return ug_error_set(err, UG_ERR_INVALID, "no output folder");
-	int rc = make_dirs(dir, err);
+	int rc = ug_fs_mkdirs(dir, err);
 	for (size_t i = 0; rc == UG_OK && i < UG_ARRAY_LEN(files); i++)
 		rc = write_one(r, dir, files[i].name, files[i].kind, err);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/fs.h"
 #include "report/case_int.h"
 #include "updguard/updguard.h"
 
@@ -87,7 +88,7 @@ int ug_report_write(const ug_case *c, const char *dir, unsigned what, ug_error *
 	};
 	if (!c || !dir || !*dir)
 		return ug_error_set(err, UG_ERR_INVALID, "no output folder");
-	int rc = rp_make_dirs(dir, err);
+	int rc = ug_fs_mkdirs(dir, err);
 	if (rc == UG_OK && (what & UG_REPORT_DB)) {
 		char path[4096];
 		if (!rp_path(path, sizeof(path), dir, "case.sqlite"))

@@ -22,8 +22,6 @@ static inline const char *rp_s(const char *s) { return s ? s : ""; }
 /* Write b to dir/name: to a temporary name first, then renamed, so readers
  * never see half a file. */
 int rp_write_file(const char *dir, const char *name, const ug_buf *b, ug_error *err);
-/* mkdir -p */
-int rp_make_dirs(const char *dir, ug_error *err);
 /* dir/name into out (cap bytes); false when too long. */
 bool rp_path(char *out, size_t cap, const char *dir, const char *name);
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fs.h"
 #include "core/map.h"
 #include "report/report_int.h"
 
@@ -397,7 +398,7 @@ int ug_report_write_sigma(const ug_case *c, const char *dir, ug_error *err)
 	char sub[4096];
 	if (!rp_path(sub, sizeof(sub), dir, "rules"))
 		return ug_error_set(err, UG_ERR_INVALID, "%s: path too long", dir);
-	int rc = rp_make_dirs(sub, err);
+	int rc = ug_fs_mkdirs(sub, err);
 	if (rc != UG_OK)
 		return rc;
 	remove_old(sub);
