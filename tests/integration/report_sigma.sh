@@ -19,6 +19,8 @@ cases=(
 	"3cx 34 --product 3CX --updater Update.exe --updater 3CXDesktopApp.exe --update-host *.3cx.com"
 	"shadowhammer 35 --product ASUS-Live-Update --updater LiveUpdate.exe --update-host liveupdate*.asus.com"
 )
+# under the sanitizers (UG_SANITIZED) the first and the 3CX case: the same paths
+[ -n "${UG_SANITIZED:-}" ] && cases=("${cases[0]}" "${cases[3]}")
 for c in "${cases[@]}"; do
 	read -r scenario seed flags <<<"$c"
 	d=$TMP/s$seed
