@@ -126,6 +126,8 @@ ug_sv evtx_render(evtx_ctx *c, const evtx_val *v);
 /* UTF-16LE (n units) to UTF-8 in the arena; invalid units become U+FFFD and
  * are counted in *bad. Trailing NUL units are dropped. */
 ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad);
+/* zlib's crc32(seed, p, n), folded with PCLMULQDQ when the CPU has it. */
+uint32_t evtx_crc32(uint32_t seed, const uint8_t *p, size_t n);
 /* FILETIME (100 ns since 1601) as "YYYY-MM-DDTHH:MM:SS.fffffffZ" into out[32]. */
 size_t evtx_filetime_text(uint64_t ft, char *out);
 /* FILETIME to ug_time (UG_TIME_INVALID when out of range). */
