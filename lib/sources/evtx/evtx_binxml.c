@@ -21,6 +21,9 @@
  * definition is "inline" when its offset is where it would be read next.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/str.h"
 #include "sources/evtx/evtx.h"
@@ -45,25 +48,41 @@ static int fail(evtx_ctx *c, const char *why)
 
 /* ---- UTF-16 ---- */
 
+/* The longest ASCII prefix of p (units), packed to bytes into out. */
+static size_t ascii_prefix(const uint8_t *p, size_t units, char *out)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i hi = _mm_set1_epi16((short)0xff80);
+	for (; i + 8 <= units; i += 8) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(p + 2 * i));
+		if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(w, hi), _mm_setzero_si128())) != 0xffff)
+			break;
+		_mm_storel_epi64((__m128i *)(out + i), _mm_packus_epi16(w, w));
+	}
+#endif
+	for (; i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80; i++)
+		out[i] = (char)p[2 * i];
+	return i;
+}
+
 ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad)
 {
 	while (units && p[2 * units - 2] == 0 && p[2 * units - 1] == 0)
 		units--;
-	/* ASCII prefix, four units at a time (the common case: all of it) */
-	size_t i = 0;
-	for (; i + 4 <= units; i += 4) {
-		uint64_t w;
-		memcpy(&w, p + 2 * i, 8);
-		if (w & UINT64_C(0xff80ff80ff80ff80))
-			break;
-	}
-	while (i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80)
-		i++;
-	char *out = ug_arena_alloc(a, i == units ? units + 1 : units * 3 + 1);
+	/* the common case: all ASCII, packed 8 units at a time (each 8-byte
+	 * store within the prefix) into units + 1 bytes */
+	char *out = ug_arena_alloc(a, units + 1);
 	if (!out)
 		return UG_SV_NULL;
-	for (size_t k = 0; k < i; k++)
-		out[k] = (char)p[2 * k];
+	size_t i = ascii_prefix(p, units, out);
+	if (i < units) { /* not ASCII: room for 3 bytes per unit */
+		char *big = ug_arena_alloc(a, units * 3 + 1);
+		if (!big)
+			return UG_SV_NULL;
+		memcpy(big, out, i);
+		out = big;
+	}
 	size_t n = i;
 	for (; i < units; i++) {
 		uint32_t u = evtx_u16(p + 2 * i);
