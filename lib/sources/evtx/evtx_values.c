@@ -73,15 +73,23 @@ ug_time evtx_filetime_to_time(uint64_t ft)
 
 static size_t put_u64(char *out, uint64_t v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	                            "8081828384858687888990919293949596979899";
 	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
+	size_t n = sizeof(tmp);
+	for (; v >= 100; v /= 100) { /* two digits a step, from the right */
+		n -= 2;
+		memcpy(tmp + n, pairs + 2 * (v % 100), 2);
+	}
+	if (v >= 10) {
+		n -= 2;
+		memcpy(tmp + n, pairs + 2 * v, 2);
+	} else {
+		tmp[--n] = (char)('0' + v);
+	}
+	memcpy(out, tmp + n, sizeof(tmp) - n);
+	return sizeof(tmp) - n;
 }
 
 static size_t put_i64(char *out, int64_t v)
@@ -334,9 +342,13 @@ ug_sv evtx_render(evtx_ctx *c, const evtx_val *v)
 	uint32_t es = elem_size(t, v->n);
 	if (!es || v->n < es) /* unknown type or too short for it: the bytes */
 		return hex_bytes(c->arena, v->p, v->n);
-	char *out = ug_arena_alloc(c->arena, 49);
+	char tmp[48]; /* rendered here, then only its length taken from the arena */
+	size_t k = scalar(t, v->p, es, tmp);
+	if (!k) /* e.g. year > 9999 */
+		return hex_bytes(c->arena, v->p, v->n);
+	char *out = ug_arena_alloc(c->arena, k);
 	if (!out)
 		return oom();
-	size_t k = scalar(t, v->p, es, out);
-	return k ? (ug_sv){out, k} : hex_bytes(c->arena, v->p, v->n); /* e.g. year > 9999 */
+	memcpy(out, tmp, k);
+	return (ug_sv){out, k};
 }
