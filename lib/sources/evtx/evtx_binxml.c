@@ -289,7 +289,7 @@ static int compile_token(evtx_ctx *c, opvec *o, uint32_t *pos, uint32_t end)
 		return 0;
 	}
 	case 0x0c: {
-		uint32_t after;
+		uint32_t after = 0;
 		if (instance_end(c, at, end, &after) != 0)
 			return -1;
 		if (!(op = push(c, o, EVTX_OP_TEMPLATE)))
@@ -434,7 +434,7 @@ static int instance_end(evtx_ctx *c, uint32_t at, uint32_t end, uint32_t *after)
 		return fail(c, "bad substitution value count");
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < count; i++)
-		total += evtx_u16(c->chunk + pos + 4 + 4 * i);
+		total += evtx_u16(c->chunk + pos + 4 + 4 * (size_t)i);
 	if (pos + 4 + 4ull * count + total > end)
 		return fail(c, "substitution values run past the record");
 	*after = (uint32_t)(pos + 4 + 4ull * count + total);
@@ -457,9 +457,9 @@ int evtx_instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t
 	uint32_t count = evtx_u32(c->chunk + pos);
 	evtx_val vals[EVTX_MAX_VALUES];
 	const uint8_t *d = c->chunk + pos + 4;
-	const uint8_t *v = d + 4 * count;
+	const uint8_t *v = d + 4 * (size_t)count;
 	for (uint32_t i = 0; i < count; i++) {
-		vals[i].n = evtx_u16(d + 4 * i);
+		vals[i].n = evtx_u16(d + 4 * (size_t)i);
 		vals[i].type = d[4 * i + 2];
 		vals[i].p = v;
 		v += vals[i].n;

@@ -136,7 +136,7 @@ static size_t put_guid(char *out, const uint8_t *g)
 	hex_fixed(out + 20, (uint64_t)g[8] << 8 | g[9], 4);
 	out[24] = '-';
 	for (int i = 0; i < 6; i++)
-		hex_fixed(out + 25 + 2 * i, g[10 + i], 2);
+		hex_fixed(out + 25 + 2 * (ptrdiff_t)i, g[10 + i], 2);
 	out[37] = '}';
 	return 38;
 }
@@ -161,7 +161,7 @@ static size_t put_sid(char *out, const uint8_t *p, uint32_t n)
 		k += put_u64(out + k, auth);
 	for (unsigned i = 0; i < p[1]; i++) {
 		out[k++] = '-';
-		k += put_u64(out + k, evtx_u32(p + 8 + 4 * i));
+		k += put_u64(out + k, evtx_u32(p + 8 + 4 * (size_t)i));
 	}
 	return k;
 }
@@ -263,7 +263,7 @@ static ug_sv hex_bytes(ug_arena *a, const uint8_t *p, uint32_t n)
 	if (!out)
 		return oom();
 	for (uint32_t i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
+		out[2 * (size_t)i] = hex[p[i] >> 4];
 		out[2 * i + 1] = hex[p[i] & 15];
 	}
 	return (ug_sv){out, (size_t)n * 2};
@@ -278,11 +278,11 @@ static ug_sv string_array(evtx_ctx *c, const uint8_t *p, uint32_t n)
 	size_t k = 0;
 	uint32_t units = n / 2, start = 0;
 	for (uint32_t i = 0; i <= units; i++) {
-		if (i < units && evtx_u16(p + 2 * i) != 0)
+		if (i < units && evtx_u16(p + 2 * (size_t)i) != 0)
 			continue;
 		if (i == units && start == units)
 			break;
-		ug_sv s = evtx_utf16(c->arena, p + 2 * start, i - start, &c->bad_utf16);
+		ug_sv s = evtx_utf16(c->arena, p + 2 * (size_t)start, i - start, &c->bad_utf16);
 		if (!s.p)
 			return oom();
 		if (k)
