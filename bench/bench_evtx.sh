@@ -40,7 +40,7 @@ run() { # label, command... -> seconds, records/s, MB/s, CPU s, records per CPU 
 }
 run "updguard events --count -j1" "$ug" events --count -j1 "$file"; j1=$(cat "$dir/last")
 run "updguard events --count -j2" "$ug" events --count -j2 "$file"; j2=$(cat "$dir/last")
-peak=$(( $(cut -d' ' -f2 "$dir/time.txt") / 1024 ))
+peak=$(( $(cut -d' ' -f4 "$dir/time.txt") / 1024 )) # %M of the -j2 run
 if command -v evtxexport >/dev/null; then
 	run "evtxexport (libevtx, text)" evtxexport "$file"; ex=$(cat "$dir/last")
 	printf '  updguard vs evtxexport: %.0fx (1 thread), %.0fx (2 threads)\n' \

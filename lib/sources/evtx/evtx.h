@@ -75,10 +75,44 @@ typedef struct evtx_op {
 	struct evtx_fcache *fc; /* evtx_fields.c's naming cache, lazily made */
 } evtx_op;
 
+/* A template instantiation recorded as the sink calls it made (evtx_plan.c):
+ * later records of the chunk whose values have the same shape (count, and
+ * per value its type and whether it is empty) make exactly the same calls,
+ * so the plan is replayed instead of walking the ops again. Texts are either
+ * constant (literal, made once) or substitution value `index`, rendered per
+ * record. Invariant: the walk's control flow depends on the values only
+ * through that shape (null optional substitutions, arrays, BinXML types);
+ * instantiations that repeat elements per array item are not recorded. */
+typedef enum evtx_stepk {
+	EVTX_ST_OPEN,     /* s->open(op) */
+	EVTX_ST_ATTR,     /* s->attr(op, text or value) */
+	EVTX_ST_TEXT,     /* s->text(piece, text or value) */
+	EVTX_ST_CLOSE,    /* s->close() */
+	EVTX_ST_NESTED,   /* value `index` is BinXML: its fragment walked in place */
+	EVTX_ST_INSTANCE, /* template instance token at chunk offset `at` */
+} evtx_stepk;
+
+typedef struct evtx_step {
+	uint8_t kind;        /* evtx_stepk */
+	uint8_t piece;       /* TEXT: evtx_piece */
+	uint8_t from_val;    /* ATTR, TEXT: the text is value `index`, rendered */
+	uint16_t index;
+	uint32_t at;         /* INSTANCE */
+	evtx_op *op;         /* OPEN, ATTR; TEXT of an entity reference (its name) */
+	ug_sv text;          /* ATTR, TEXT: the constant text */
+} evtx_step;
+
+typedef struct evtx_plan {
+	uint32_t nsteps, nvals;
+	evtx_step *steps;
+	uint16_t *shape;     /* per value: type | empty << 8 */
+} evtx_plan;
+
 typedef struct evtx_tmpl {
 	uint32_t def_off;    /* chunk offset of the definition; 0 = free slot */
 	uint32_t nops;
 	evtx_op *ops;
+	evtx_plan *plan;     /* the last recorded instantiation, or NULL */
 } evtx_tmpl;
 
 #define EVTX_NAME_SLOTS 1024u
@@ -102,6 +136,14 @@ struct evtx_sink {
 	void (*close)(evtx_sink *s);
 };
 
+/* A plan being recorded (evtx_plan.c); bad once the walk did something a
+ * plan cannot repeat (or ran out of memory). */
+typedef struct evtx_rec {
+	evtx_step *v;
+	uint32_t n, cap;
+	bool bad;
+} evtx_rec;
+
 /* One chunk being read. */
 typedef struct evtx_ctx {
 	const uint8_t *chunk;  /* the chunk's first byte */
@@ -120,12 +162,29 @@ void evtx_ctx_reset(evtx_ctx *c, const uint8_t *chunk, uint32_t len, ug_arena *a
  * 0 on success; -1 with c->error set when the BinXML is malformed (the sink
  * may then have seen part of the record). */
 int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *sink);
+/* Plans (evtx_plan.c). The shape of values vals[0..n). */
+static inline uint16_t evtx_shape_of(const evtx_val *v)
+{
+	return (uint16_t)(v->type | (v->type == EVTX_T_NULL || v->n == 0) << 8);
+}
+/* Append a step to r (nothing when r is NULL or already bad). */
+void evtx_rec_step(evtx_ctx *c, evtx_rec *r, evtx_step st);
+/* Keep the recording r of values vals[0..n) as t's plan (when not bad). */
+void evtx_rec_keep(evtx_ctx *c, evtx_rec *r, evtx_tmpl *t, const evtx_val *vals, uint32_t n);
+/* t's plan fits these values. */
+bool evtx_plan_fits(const evtx_plan *p, const evtx_val *vals, uint32_t n);
+/* Replay plan p with values vals into s; 0, or -1 with c->error set. */
+int evtx_plan_replay(evtx_ctx *c, const evtx_plan *p, const evtx_val *vals, evtx_sink *s);
+/* Template instance at `at` into s (evtx_binxml.c); *after = past its values. */
+int evtx_instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t *after);
 /* A value as text (UTF-8, in the arena or static): how Windows renders it.
  * Arrays are joined with ','. NULL view when out of memory. */
 ug_sv evtx_render(evtx_ctx *c, const evtx_val *v);
 /* UTF-16LE (n units) to UTF-8 in the arena; invalid units become U+FFFD and
  * are counted in *bad. Trailing NUL units are dropped. */
 ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad);
+/* zlib's crc32(seed, p, n), folded with PCLMULQDQ when the CPU has it. */
+uint32_t evtx_crc32(uint32_t seed, const uint8_t *p, size_t n);
 /* FILETIME (100 ns since 1601) as "YYYY-MM-DDTHH:MM:SS.fffffffZ" into out[32]. */
 size_t evtx_filetime_text(uint64_t ft, char *out);
 /* FILETIME to ug_time (UG_TIME_INVALID when out of range). */

@@ -21,6 +21,9 @@
  * definition is "inline" when its offset is where it would be read next.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/str.h"
 #include "sources/evtx/evtx.h"
@@ -45,25 +48,41 @@ static int fail(evtx_ctx *c, const char *why)
 
 /* ---- UTF-16 ---- */
 
+/* The longest ASCII prefix of p (units), packed to bytes into out. */
+static size_t ascii_prefix(const uint8_t *p, size_t units, char *out)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i hi = _mm_set1_epi16((short)0xff80);
+	for (; i + 8 <= units; i += 8) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(p + 2 * i));
+		if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(w, hi), _mm_setzero_si128())) != 0xffff)
+			break;
+		_mm_storel_epi64((__m128i *)(out + i), _mm_packus_epi16(w, w));
+	}
+#endif
+	for (; i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80; i++)
+		out[i] = (char)p[2 * i];
+	return i;
+}
+
 ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad)
 {
 	while (units && p[2 * units - 2] == 0 && p[2 * units - 1] == 0)
 		units--;
-	/* ASCII prefix, four units at a time (the common case: all of it) */
-	size_t i = 0;
-	for (; i + 4 <= units; i += 4) {
-		uint64_t w;
-		memcpy(&w, p + 2 * i, 8);
-		if (w & UINT64_C(0xff80ff80ff80ff80))
-			break;
-	}
-	while (i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80)
-		i++;
-	char *out = ug_arena_alloc(a, i == units ? units + 1 : units * 3 + 1);
+	/* the common case: all ASCII, packed 8 units at a time (each 8-byte
+	 * store within the prefix) into units + 1 bytes */
+	char *out = ug_arena_alloc(a, units + 1);
 	if (!out)
 		return UG_SV_NULL;
-	for (size_t k = 0; k < i; k++)
-		out[k] = (char)p[2 * k];
+	size_t i = ascii_prefix(p, units, out);
+	if (i < units) { /* not ASCII: room for 3 bytes per unit */
+		char *big = ug_arena_alloc(a, units * 3 + 1);
+		if (!big)
+			return UG_SV_NULL;
+		memcpy(big, out, i);
+		out = big;
+	}
 	size_t n = i;
 	for (; i < units; i++) {
 		uint32_t u = evtx_u16(p + 2 * i);
@@ -270,7 +289,7 @@ static int compile_token(evtx_ctx *c, opvec *o, uint32_t *pos, uint32_t end)
 		return 0;
 	}
 	case 0x0c: {
-		uint32_t after;
+		uint32_t after = 0;
 		if (instance_end(c, at, end, &after) != 0)
 			return -1;
 		if (!(op = push(c, o, EVTX_OP_TEMPLATE)))
@@ -381,7 +400,7 @@ static evtx_tmpl *template_at(evtx_ctx *c, uint32_t def)
 		if (!slot)
 			return (fail(c, "out of memory"), NULL);
 	}
-	*slot = (evtx_tmpl){def, o.n, o.v};
+	*slot = (evtx_tmpl){def, o.n, o.v, NULL};
 	return slot;
 }
 
@@ -415,7 +434,7 @@ static int instance_end(evtx_ctx *c, uint32_t at, uint32_t end, uint32_t *after)
 		return fail(c, "bad substitution value count");
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < count; i++)
-		total += evtx_u16(c->chunk + pos + 4 + 4 * i);
+		total += evtx_u16(c->chunk + pos + 4 + 4 * (size_t)i);
 	if (pos + 4 + 4ull * count + total > end)
 		return fail(c, "substitution values run past the record");
 	*after = (uint32_t)(pos + 4 + 4ull * count + total);
@@ -423,10 +442,11 @@ static int instance_end(evtx_ctx *c, uint32_t at, uint32_t end, uint32_t *after)
 }
 
 static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, uint32_t nvals,
-                evtx_sink *s);
+                evtx_sink *s, evtx_rec *rec);
 
-/* Instantiate the template instance at `at` into s; *after = past its values. */
-static int instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t *after)
+/* Instantiate the template instance at `at` into s: its plan replayed when
+ * the values fit it, else its ops walked (and recorded as its plan). */
+int evtx_instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t *after)
 {
 	uint32_t def, pos;
 	if (instance_head(c, at, end, &def, &pos) != 0 || instance_end(c, at, end, after) != 0)
@@ -437,14 +457,20 @@ static int instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32
 	uint32_t count = evtx_u32(c->chunk + pos);
 	evtx_val vals[EVTX_MAX_VALUES];
 	const uint8_t *d = c->chunk + pos + 4;
-	const uint8_t *v = d + 4 * count;
+	const uint8_t *v = d + 4 * (size_t)count;
 	for (uint32_t i = 0; i < count; i++) {
-		vals[i].n = evtx_u16(d + 4 * i);
+		vals[i].n = evtx_u16(d + 4 * (size_t)i);
 		vals[i].type = d[4 * i + 2];
 		vals[i].p = v;
 		v += vals[i].n;
 	}
-	return walk(c, t->ops, t->nops, vals, count, s);
+	if (t->plan && evtx_plan_fits(t->plan, vals, count))
+		return evtx_plan_replay(c, t->plan, vals, s);
+	evtx_rec rec = {NULL, 0, 0, false};
+	if (walk(c, t->ops, t->nops, vals, count, s, &rec) != 0)
+		return -1;
+	evtx_rec_keep(c, &rec, t, vals, count);
+	return 0;
 }
 
 int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *s)
@@ -461,14 +487,14 @@ int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *s)
 	if (p[pos] == 0x0f && pos + 4 < end && p[pos + 4] == 0x0c) {
 		/* the common shape: fragment header, template instance, EOF */
 		uint32_t after;
-		rc = instance(c, pos + 4, end, s, &after);
+		rc = evtx_instance(c, pos + 4, end, s, &after);
 		if (rc == 0 && (after >= end || p[after] != 0x00))
 			rc = fail(c, "no end token after the template instance");
 	} else {
 		opvec o = {0};
 		rc = compile(c, pos, end, &o, NULL);
 		if (rc == 0)
-			rc = walk(c, o.v, o.n, NULL, 0, s);
+			rc = walk(c, o.v, o.n, NULL, 0, s, NULL);
 	}
 	c->depth--;
 	return rc;
@@ -522,9 +548,9 @@ static ug_sv piece_text(evtx_ctx *c, const evtx_op *op, const evtx_val *vals)
 /* An attribute at ops[i]: its value pieces joined; omitted when every piece
  * is an omitted optional substitution. Returns the index of its last piece. */
 static uint32_t walk_attr(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t nops, const evtx_val *vals,
-                          uint32_t nvals, evtx_sink *s)
+                          uint32_t nvals, evtx_sink *s, evtx_rec *rec)
 {
-	uint32_t j = i + 1, kept = 0;
+	uint32_t j = i + 1, kept = 0, from_vals = 0;
 	const evtx_val *raw = NULL;
 	size_t total = 0;
 	ug_sv one = UG_SV("");
@@ -535,6 +561,7 @@ static uint32_t walk_attr(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t nops, 
 			continue; /* BinXML cannot be an attribute value */
 		ug_sv t = piece_text(c, &ops[j], vals);
 		raw = ops[j].kind == EVTX_OP_SUBST ? &vals[ops[j].index] : NULL;
+		from_vals += raw != NULL;
 		if (kept++ == 0) {
 			one = t;
 		} else { /* rare: several pieces, joined */
@@ -549,8 +576,14 @@ static uint32_t walk_attr(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t nops, 
 		total = one.n;
 	}
 	bool any = j > i + 1;
-	if (!any || kept)
+	if (!any || kept) {
 		s->attr(s, &ops[i], one, kept == 1 ? raw : NULL);
+		if (rec && from_vals > (kept == 1 ? 1u : 0u))
+			rec->bad = true; /* a value joined with other pieces */
+		bool fv = kept == 1 && raw;
+		evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_ATTR, .from_val = fv, .op = &ops[i],
+		                                  .index = fv ? (uint16_t)(raw - vals) : 0, .text = one});
+	}
 	return j - 1;
 }
 
@@ -616,7 +649,7 @@ static void walk_attrs(evtx_ctx *c, evtx_op *ops, uint32_t from, uint32_t to, co
 {
 	for (uint32_t k = from; k < to; k++)
 		if (ops[k].kind == EVTX_OP_ATTR)
-			k = walk_attr(c, ops, k, to, vals, nvals, s);
+			k = walk_attr(c, ops, k, to, vals, nvals, s, NULL);
 }
 
 static int expand_array(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t close, const evtx_val *vals,
@@ -665,8 +698,41 @@ static bool dropped(const evtx_op *ops, uint32_t i, uint32_t nops, const evtx_va
 	return false;
 }
 
+/* A text piece to s, recorded as a step: constant, or value `v`. */
+static void put_text(evtx_ctx *c, evtx_sink *s, evtx_rec *rec, evtx_piece kind, ug_sv text,
+                     const evtx_op *ent, const evtx_val *vals, const evtx_val *v)
+{
+	s->text(s, kind, text, ent ? ent->text : UG_SV_NULL, v);
+	evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_TEXT, .piece = (uint8_t)kind, .from_val = v != NULL,
+	                                  .index = v ? (uint16_t)(v - vals) : 0, .op = (evtx_op *)ent,
+	                                  .text = text});
+}
+
+/* A substitution in element content: nested BinXML walked in place, other
+ * values rendered as text. */
+static int walk_subst(evtx_ctx *c, const evtx_op *op, const evtx_val *vals, evtx_sink *s, evtx_rec *rec)
+{
+	const evtx_val *v = &vals[op->index];
+	uint8_t t = v->type & 0x7f;
+	if ((t == EVTX_T_BINXML || t == EVTX_T_EVTXML) && !(v->type & EVTX_T_ARRAY)) {
+		uint32_t off = (uint32_t)(v->p - c->chunk);
+		if (v->n && evtx_fragment(c, off, off + v->n, s) != 0)
+			return -1;
+		if (v->n)
+			evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_NESTED, .index = op->index});
+		return 0;
+	}
+	ug_sv text = evtx_render(c, v);
+	if (!text.p)
+		return fail(c, "out of memory");
+	put_text(c, s, rec, EVTX_PIECE_TEXT, text, NULL, vals, v);
+	return 0;
+}
+
+/* Walk ops with values vals into s; when rec is not NULL, the sink calls are
+ * recorded in it as a plan (evtx_plan.c). */
 static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, uint32_t nvals,
-                evtx_sink *s)
+                evtx_sink *s, evtx_rec *rec)
 {
 	int open = 0;
 	for (uint32_t i = 0; i < nops; i++) {
@@ -681,6 +747,8 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 			                     ? array_element(ops, i, nops, vals, nvals)
 			                     : 0;
 			if (close) {
+				if (rec)
+					rec->bad = true; /* calls depend on the item count */
 				if (expand_array(c, ops, i, close, vals, nvals, s) != 0)
 					return -1;
 				i = close;
@@ -689,10 +757,11 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 			if (++open > EVTX_MAX_DEPTH * 2)
 				return fail(c, "elements nested too deep");
 			s->open(s, op);
+			evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_OPEN, .op = op});
 			break;
 		}
 		case EVTX_OP_ATTR:
-			i = walk_attr(c, ops, i, nops, vals, nvals, s);
+			i = walk_attr(c, ops, i, nops, vals, nvals, s, rec);
 			break;
 		case EVTX_OP_STARTED:
 			break;
@@ -700,39 +769,28 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 			if (open-- <= 0)
 				return fail(c, "end tag without element");
 			s->close(s);
+			evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_CLOSE});
 			break;
-		case EVTX_OP_TEXT: s->text(s, EVTX_PIECE_TEXT, op->text, UG_SV_NULL, NULL); break;
-		case EVTX_OP_CDATA: s->text(s, EVTX_PIECE_CDATA, op->text, UG_SV_NULL, NULL); break;
-		case EVTX_OP_PI: s->text(s, EVTX_PIECE_PI, op->text, UG_SV_NULL, NULL); break;
+		case EVTX_OP_TEXT: put_text(c, s, rec, EVTX_PIECE_TEXT, op->text, NULL, vals, NULL); break;
+		case EVTX_OP_CDATA: put_text(c, s, rec, EVTX_PIECE_CDATA, op->text, NULL, vals, NULL); break;
+		case EVTX_OP_PI: put_text(c, s, rec, EVTX_PIECE_PI, op->text, NULL, vals, NULL); break;
 		case EVTX_OP_CHARREF:
-			s->text(s, EVTX_PIECE_CHARREF, piece_text(c, op, vals), UG_SV_NULL, NULL);
+			put_text(c, s, rec, EVTX_PIECE_CHARREF, piece_text(c, op, vals), NULL, vals, NULL);
 			break;
 		case EVTX_OP_ENTREF: {
 			const char *e = entity_char(op->text);
-			s->text(s, EVTX_PIECE_ENTREF, e ? ug_sv_from(e) : op->text, op->text, NULL);
+			put_text(c, s, rec, EVTX_PIECE_ENTREF, e ? ug_sv_from(e) : op->text, op, vals, NULL);
 			break;
 		}
-		case EVTX_OP_SUBST: {
-			if (omitted(op, vals, nvals))
-				break;
-			const evtx_val *v = &vals[op->index];
-			uint8_t t = v->type & 0x7f;
-			if ((t == EVTX_T_BINXML || t == EVTX_T_EVTXML) && !(v->type & EVTX_T_ARRAY)) {
-				uint32_t off = (uint32_t)(v->p - c->chunk);
-				if (v->n && evtx_fragment(c, off, off + v->n, s) != 0)
-					return -1;
-				break;
-			}
-			ug_sv text = evtx_render(c, v);
-			if (!text.p)
-				return fail(c, "out of memory");
-			s->text(s, EVTX_PIECE_TEXT, text, UG_SV_NULL, v);
+		case EVTX_OP_SUBST:
+			if (!omitted(op, vals, nvals) && walk_subst(c, op, vals, s, rec) != 0)
+				return -1;
 			break;
-		}
 		case EVTX_OP_TEMPLATE: {
 			uint32_t after;
-			if (instance(c, op->at, c->len, s, &after) != 0)
+			if (evtx_instance(c, op->at, c->len, s, &after) != 0)
 				return -1;
+			evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_INSTANCE, .at = op->at});
 			break;
 		}
 		}

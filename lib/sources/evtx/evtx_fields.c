@@ -29,9 +29,10 @@ enum { ROLE_NONE, ROLE_TIME, ROLE_DATA_NAME };
 typedef struct evtx_fcache {
 	const char *key;        /* parent path (OPEN) / element path (ATTR) this is for */
 	ug_sv name;
-	uint16_t canon;
+	uint16_t canon;         /* of name; OPEN: only once canon_done */
 	uint8_t role;
-	ug_sv text_name;        /* OPEN: "<path>.#text" */
+	bool canon_done;
+	ug_sv text_name;        /* OPEN: "<path>.#text", made when first needed */
 	uint16_t text_canon;
 	const char *dkey;       /* OPEN <Data Name=...>: parent path, name, field name */
 	ug_sv dval, dname;
@@ -128,9 +129,8 @@ static void f_open(evtx_sink *base, evtx_op *op)
 	if (fc->key != pp.p || !fc->name.p) {
 		fc->key = pp.p;
 		fc->name = join(s, pp, ".", op->text);
-		fc->canon = canon_of(fc->name, op->text);
-		fc->text_name = join(s, fc->name, ".", UG_SV("#text"));
-		fc->text_canon = canon_of(fc->text_name, UG_SV("#text"));
+		fc->canon_done = false; /* canon and text_name: made at close, when used */
+		fc->text_name = UG_SV_NULL;
 	}
 	*f = (struct evtx_frame){op, fc->name, UG_SV_NULL, UG_SV_NULL, 0, 0, false};
 }
@@ -146,13 +146,16 @@ static void f_attr(evtx_sink *base, evtx_op *op, ug_sv value, const evtx_val *ra
 		return;
 	if (fc->key != f->path.p || !fc->name.p) {
 		fc->key = f->path.p;
-		fc->name = join(s, join(s, f->path, ".", UG_SV("#attributes")), ".", op->text);
-		fc->canon = canon_of(fc->name, op->text);
-		fc->role = ug_sv_eq_cstr(fc->name, "Event.System.TimeCreated.#attributes.SystemTime")
-		               ? ROLE_TIME
-		               : ROLE_NONE;
-		if (ug_sv_eq_cstr(op->text, "Name") && ug_sv_eq_cstr(f->op->text, "Data"))
-			fc->role = ROLE_DATA_NAME;
+		fc->name = UG_SV("");
+		fc->canon = UG_F_NONE;
+		fc->role = ROLE_DATA_NAME;
+		if (!ug_sv_eq_cstr(op->text, "Name") || !ug_sv_eq_cstr(f->op->text, "Data")) {
+			fc->name = join(s, join(s, f->path, ".", UG_SV("#attributes")), ".", op->text);
+			fc->canon = canon_of(fc->name, op->text);
+			fc->role = ug_sv_eq_cstr(fc->name, "Event.System.TimeCreated.#attributes.SystemTime")
+			               ? ROLE_TIME
+			               : ROLE_NONE;
+		}
 	}
 	if (fc->role == ROLE_DATA_NAME) {
 		f->data_name = value;
@@ -190,7 +193,8 @@ static ug_sv data_field(evtx_fsink *s, struct evtx_frame *f, uint16_t *canon)
 	ug_sv pp = parent_path(s);
 	if (!fc)
 		return UG_SV("");
-	if (fc->dkey != pp.p || !fc->dname.p || !ug_sv_eq(fc->dval, f->data_name)) {
+	bool same = fc->dval.p == f->data_name.p && fc->dval.n == f->data_name.n; /* literal Name */
+	if (fc->dkey != pp.p || !fc->dname.p || !(same || ug_sv_eq(fc->dval, f->data_name))) {
 		fc->dkey = pp.p;
 		fc->dval = f->data_name;
 		fc->dname = join(s, pp, ".", f->data_name);
@@ -214,8 +218,16 @@ static void f_close(evtx_sink *base)
 		ug_sv name = data_field(s, f, &canon);
 		add(s, name, value, canon);
 	} else if (!f->has_child && f->nattrs == 0) {
+		if (!fc->canon_done) {
+			fc->canon = canon_of(fc->name, f->op->text);
+			fc->canon_done = true;
+		}
 		add(s, fc->name, value, fc->canon);
 	} else if (f->pieces) {
+		if (!fc->text_name.p) {
+			fc->text_name = join(s, fc->name, ".", UG_SV("#text"));
+			fc->text_canon = canon_of(fc->text_name, UG_SV("#text"));
+		}
 		add(s, fc->text_name, value, fc->text_canon);
 	}
 }

@@ -73,15 +73,23 @@ ug_time evtx_filetime_to_time(uint64_t ft)
 
 static size_t put_u64(char *out, uint64_t v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	                            "8081828384858687888990919293949596979899";
 	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
+	size_t n = sizeof(tmp);
+	for (; v >= 100; v /= 100) { /* two digits a step, from the right */
+		n -= 2;
+		memcpy(tmp + n, pairs + 2 * (v % 100), 2);
+	}
+	if (v >= 10) {
+		n -= 2;
+		memcpy(tmp + n, pairs + 2 * v, 2);
+	} else {
+		tmp[--n] = (char)('0' + v);
+	}
+	memcpy(out, tmp + n, sizeof(tmp) - n);
+	return sizeof(tmp) - n;
 }
 
 static size_t put_i64(char *out, int64_t v)
@@ -128,7 +136,7 @@ static size_t put_guid(char *out, const uint8_t *g)
 	hex_fixed(out + 20, (uint64_t)g[8] << 8 | g[9], 4);
 	out[24] = '-';
 	for (int i = 0; i < 6; i++)
-		hex_fixed(out + 25 + 2 * i, g[10 + i], 2);
+		hex_fixed(out + 25 + 2 * (ptrdiff_t)i, g[10 + i], 2);
 	out[37] = '}';
 	return 38;
 }
@@ -153,7 +161,7 @@ static size_t put_sid(char *out, const uint8_t *p, uint32_t n)
 		k += put_u64(out + k, auth);
 	for (unsigned i = 0; i < p[1]; i++) {
 		out[k++] = '-';
-		k += put_u64(out + k, evtx_u32(p + 8 + 4 * i));
+		k += put_u64(out + k, evtx_u32(p + 8 + 4 * (size_t)i));
 	}
 	return k;
 }
@@ -255,7 +263,7 @@ static ug_sv hex_bytes(ug_arena *a, const uint8_t *p, uint32_t n)
 	if (!out)
 		return oom();
 	for (uint32_t i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
+		out[2 * (size_t)i] = hex[p[i] >> 4];
 		out[2 * i + 1] = hex[p[i] & 15];
 	}
 	return (ug_sv){out, (size_t)n * 2};
@@ -270,11 +278,11 @@ static ug_sv string_array(evtx_ctx *c, const uint8_t *p, uint32_t n)
 	size_t k = 0;
 	uint32_t units = n / 2, start = 0;
 	for (uint32_t i = 0; i <= units; i++) {
-		if (i < units && evtx_u16(p + 2 * i) != 0)
+		if (i < units && evtx_u16(p + 2 * (size_t)i) != 0)
 			continue;
 		if (i == units && start == units)
 			break;
-		ug_sv s = evtx_utf16(c->arena, p + 2 * start, i - start, &c->bad_utf16);
+		ug_sv s = evtx_utf16(c->arena, p + 2 * (size_t)start, i - start, &c->bad_utf16);
 		if (!s.p)
 			return oom();
 		if (k)
@@ -334,9 +342,13 @@ ug_sv evtx_render(evtx_ctx *c, const evtx_val *v)
 	uint32_t es = elem_size(t, v->n);
 	if (!es || v->n < es) /* unknown type or too short for it: the bytes */
 		return hex_bytes(c->arena, v->p, v->n);
-	char *out = ug_arena_alloc(c->arena, 49);
+	char tmp[48]; /* rendered here, then only its length taken from the arena */
+	size_t k = scalar(t, v->p, es, tmp);
+	if (!k) /* e.g. year > 9999 */
+		return hex_bytes(c->arena, v->p, v->n);
+	char *out = ug_arena_alloc(c->arena, k);
 	if (!out)
 		return oom();
-	size_t k = scalar(t, v->p, es, out);
-	return k ? (ug_sv){out, k} : hex_bytes(c->arena, v->p, v->n); /* e.g. year > 9999 */
+	memcpy(out, tmp, k);
+	return (ug_sv){out, k};
 }

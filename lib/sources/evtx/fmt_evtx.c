@@ -28,6 +28,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define EVTX_CLMUL 1
+#endif
 
 #include "core/buf.h"
 #include "core/str.h"
@@ -37,9 +41,68 @@
 static const char file_magic[8] = "ElfFile";
 static const char chunk_magic[8] = "ElfChnk";
 
+/* ---- CRC32 (zlib's polynomial) ----
+ * Every chunk's records are checksummed (about 64 KiB each), which with
+ * zlib's table-driven crc32 was ~8 % of reading. With PCLMULQDQ the data is
+ * folded 64 bytes at a time (Intel's "Fast CRC Computation for Generic
+ * Polynomials Using PCLMULQDQ", the constants of the bit-reflected CRC-32;
+ * as in Chromium's zlib crc32_simd.c); the tail under 16 bytes and CPUs
+ * without PCLMUL go to zlib. The result equals zlib's crc32 (unit-tested). */
+#ifdef EVTX_CLMUL
+__attribute__((target("pclmul,sse4.1"))) static __m128i fold(__m128i x, __m128i k, __m128i data)
+{
+	__m128i lo = _mm_clmulepi64_si128(x, k, 0x00);
+	__m128i hi = _mm_clmulepi64_si128(x, k, 0x11);
+	return _mm_xor_si128(_mm_xor_si128(hi, lo), data);
+}
+
+/* ~crc of n bytes (n >= 64, a multiple of 16) given ~seed. */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t crc_clmul(const uint8_t *p, size_t n, uint32_t crc)
+{
+	const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
+	const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+	const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
+	const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
+	const __m128i mask32 = _mm_setr_epi32(~0, 0, ~0, 0);
+	__m128i x1 = _mm_loadu_si128((const __m128i *)p), x2 = _mm_loadu_si128((const __m128i *)(p + 16));
+	__m128i x3 = _mm_loadu_si128((const __m128i *)(p + 32)), x4 = _mm_loadu_si128((const __m128i *)(p + 48));
+	x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)crc));
+	for (p += 64, n -= 64; n >= 64; p += 64, n -= 64) {
+		x1 = fold(x1, k1k2, _mm_loadu_si128((const __m128i *)p));
+		x2 = fold(x2, k1k2, _mm_loadu_si128((const __m128i *)(p + 16)));
+		x3 = fold(x3, k1k2, _mm_loadu_si128((const __m128i *)(p + 32)));
+		x4 = fold(x4, k1k2, _mm_loadu_si128((const __m128i *)(p + 48)));
+	}
+	x1 = fold(fold(fold(x1, k3k4, x2), k3k4, x3), k3k4, x4);
+	for (; n >= 16; p += 16, n -= 16)
+		x1 = fold(x1, k3k4, _mm_loadu_si128((const __m128i *)p));
+	/* 128 bits to 64, then Barrett reduction to 32 */
+	x2 = _mm_clmulepi64_si128(x1, k3k4, 0x10);
+	x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), x2);
+	x2 = _mm_srli_si128(x1, 4);
+	x1 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, mask32), k5k0, 0x00), x2);
+	x2 = _mm_clmulepi64_si128(_mm_and_si128(x1, mask32), poly, 0x10);
+	x2 = _mm_clmulepi64_si128(_mm_and_si128(x2, mask32), poly, 0x00);
+	return (uint32_t)_mm_extract_epi32(_mm_xor_si128(x1, x2), 1);
+}
+#endif
+
+uint32_t evtx_crc32(uint32_t seed, const uint8_t *p, size_t n)
+{
+#ifdef EVTX_CLMUL
+	if (n >= 64 && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) {
+		size_t head = n & ~(size_t)15;
+		seed = ~crc_clmul(p, head, ~seed);
+		p += head;
+		n -= head;
+	}
+#endif
+	return (uint32_t)crc32(seed, p, (uInt)n);
+}
+
 static uint32_t crc(const uint8_t *p, size_t n, uint32_t seed)
 {
-	return (uint32_t)crc32(seed, p, (uInt)n);
+	return evtx_crc32(seed, p, n);
 }
 
 static int evtx_detect(ug_sv head, const char *path)
