@@ -101,6 +101,7 @@ static void hook_end(void *state, void *user)
 	pthread_mutex_lock(&j->mu);
 	if (j->nfree == j->cap_sc) {
 		size_t cap = j->cap_sc ? j->cap_sc * 2 : 8;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
 		ug_sigma_scratch **v = realloc(j->free_sc, cap * sizeof(*v));
 		if (v) {
 			j->free_sc = v;
@@ -305,7 +306,7 @@ static void write_counts(sigma_job *j)
 			const ug_sigma_rule *r = ug_sigma_rule_at(j->s, i);
 			ug_buf_printf(&j->out, "%8llu  %s (%s)\n", (unsigned long long)j->per_rule[i], r->title, r->id);
 		}
-	ug_buf_printf(&j->out, "%8llu  total\n", (unsigned long long)(j->detections + j->corr_detections));
+	ug_buf_printf(&j->out, "%8llu  total\n", ((unsigned long long)j->detections + j->corr_detections));
 }
 
 static int run(ug_cli *cli, sigma_job *j, char *const *logs, size_t nlogs)
@@ -327,7 +328,7 @@ static int run(ug_cli *cli, sigma_job *j, char *const *logs, size_t nlogs)
 	ug_cli_input_report(cli, &j->input);
 	if (cli->ctx.log_level >= UG_LOG_WARN)
 		fprintf(stderr, "updguard sigma: %llu detection(s)%s\n",
-		        (unsigned long long)(j->detections + j->corr_detections), j->corr ? " (correlations included)" : "");
+		        ((unsigned long long)j->detections + j->corr_detections), j->corr ? " (correlations included)" : "");
 	return ug_input_skipped_total(j->input.in) ? UG_EXIT_SKIPPED : UG_EXIT_OK;
 }
 
