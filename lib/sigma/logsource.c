@@ -186,7 +186,7 @@ static int load_alt(ydoc *y, ug_sv product, ug_sv category, yaml_node_t *alt)
 			if (rc == UG_OK && !(s->renames = ug_arena_alloc(&y->m->arena, (n + 1) * sizeof(sg_rename))))
 				rc = UG_ERR_NOMEM;
 			for (uint32_t i = 0; rc == UG_OK && i < n; i++)
-				s->renames[s->nrenames++] = (sg_rename){from[i], to[i]};
+				s->renames[s->nrenames++] = (sg_rename){from[i], to[i], SG_NO_SLOT, SG_NO_SLOT};
 		} else {
 			return bad(y, ynode(y, p->key), "categories: unknown key (service, kind, event_ids, conditions, rename)");
 		}

@@ -590,11 +590,7 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
                                const uint32_t **rules)
 {
 	const sg_prefilter *pf = s->pf;
-	sc->ncand = 0;
-	if (++sc->cur == 0) { /* stamp wrap-around: forget all stamps */
-		memset(sc->stamp, 0, pf->nrules * sizeof(uint32_t));
-		sc->cur = 1;
-	}
+	sc->ncand = 0; /* sc->cur is this event's stamp (ug_sigma_match) */
 	struct sg_bcache *c = NULL;
 	bool cacheable = ev->channel.n <= sizeof(c->ch);
 	for (size_t i = 0; cacheable && i < UG_ARRAY_LEN(sc->bcache); i++) {
