@@ -218,6 +218,7 @@ void ug_sigma_scratch_free(ug_sigma_scratch *sc)
 	free(sc->cand);
 	free(sc->hits);
 	ug_buf_free(&sc->text);
+	free(sc->segs);
 	ug_buf_free(&sc->key);
 	free(sc);
 }

@@ -308,6 +308,10 @@ struct ug_sigma_scratch {
 	uint8_t *lit_hit;        /* per literal of the bucket: seen in this event */
 	size_t lit_cap;
 	ug_buf text;             /* the event's values, scanned by Vectorscan */
+	struct sg_seg {          /* where each value lies in text: [start, end), fields[field] */
+		uint32_t start, end, field;
+	} *segs;
+	size_t nsegs, seg_cap;
 	ug_buf key;              /* bucket key being looked up */
 	struct sg_bcache {       /* recent (channel, EventID, kind) -> buckets: events come in runs */
 		char ch[64];
