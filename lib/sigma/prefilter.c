@@ -341,28 +341,23 @@ static int note_name(bucket *b, ug_sv name)
 	return ug_map_put(&b->names, last, (void *)1);
 }
 
-/* The fields rule r reads on events of source src (renamed names too). */
-static int note_fields(bucket *b, const sg_rule *r, const sg_src *src)
+/* The fields rule r's literals must occur in, on events of source src
+ * (renamed): only those values are scanned. A keyword literal needs all. */
+static int note_fields(bucket *b, const sg_slot *slots, const lits *l, const sg_src *src)
 {
-	for (uint32_t i = 0; i < r->nsels; i++)
-		for (uint32_t m = 0; m < r->sels[i].n; m++)
-			for (uint32_t k = 0; k < r->sels[i].maps[m].n; k++) {
-				const sg_item *it = &r->sels[i].maps[m].items[k];
-				if (!it->field.n) {
-					b->all_fields = true;
-					continue;
-				}
-				int rc = note_name(b, it->field);
-				for (uint32_t x = 0; rc == UG_OK && x < src->nrenames; x++)
-					if (ug_sv_eq(src->renames[x].from, it->field))
-						rc = note_name(b, src->renames[x].to);
-				if (rc != UG_OK)
-					return rc;
-			}
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].slot == SG_NO_SLOT) {
+			b->all_fields = true;
+			continue;
+		}
+		int rc = note_name(b, slots[sg_slot_renamed(src, l->v[i].slot)].name);
+		if (rc != UG_OK)
+			return rc;
+	}
 	return UG_OK;
 }
 
-static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const lits *l)
+static int place_rule(sg_prefilter *pf, const sg_slot *slots, uint32_t idx, const sg_rule *r, const lits *l)
 {
 	ug_buf k = UG_BUF_INIT;
 	int rc = UG_OK;
@@ -373,7 +368,7 @@ static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const li
 			bucket *b = bucket_for(pf, ug_buf_sv(&k));
 			rc = b ? bucket_add(b, idx, l, s) : UG_ERR_NOMEM;
 			if (rc == UG_OK && !l->none)
-				rc = note_fields(b, r, s);
+				rc = note_fields(b, slots, l, s);
 			continue;
 		}
 		for (uint32_t c = 0; c < s->nchannels && rc == UG_OK; c++) {
@@ -382,7 +377,7 @@ static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const li
 				bucket *b = bucket_for(pf, ug_buf_sv(&k));
 				rc = b ? bucket_add(b, idx, l, s) : UG_ERR_NOMEM;
 				if (rc == UG_OK && !l->none)
-					rc = note_fields(b, r, s);
+					rc = note_fields(b, slots, l, s);
 			}
 		}
 	}
@@ -523,7 +518,7 @@ int sg_prefilter_build(ug_sigma *s, ug_error *err)
 		if (r->kind != SG_R_DETECT || !r->nsrcs)
 			continue;
 		lits l = cond_lits(r, r->cond);
-		rc = place_rule(pf, (uint32_t)i, r, &l);
+		rc = place_rule(pf, s->slots, (uint32_t)i, r, &l);
 		lits_free(&l);
 	}
 	for (size_t i = 0; i < pf->nb && rc == UG_OK; i++)
