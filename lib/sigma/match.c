@@ -343,22 +343,30 @@ static bool cond_eval(const sg_rule *r, const sg_cond *c, sg_eval *e)
 
 /* ---- logsources ---- */
 
+/* Channel names compare case-insensitively; they are almost always written
+ * as the mapping writes them, so an exact compare decides first. */
+static bool channel_eq(ug_sv a, ug_sv b)
+{
+	return a.n == b.n && (memcmp(a.p, b.p, a.n) == 0 || ug_sv_eq_nocase(a, b));
+}
+
+/* Cheapest tests first: kind, EventID, then the channel's name. */
 bool sg_src_accepts(const sg_src *src, const ug_event *ev)
 {
 	if (src->kind >= 0 && (int)ev->kind != src->kind)
 		return false;
-	if (src->nchannels) {
-		uint32_t i = 0;
-		while (i < src->nchannels && !ug_sv_eq_nocase(src->channels[i], ev->channel))
-			i++;
-		if (i == src->nchannels)
-			return false;
-	}
 	if (src->neids) {
 		uint32_t i = 0;
 		while (i < src->neids && src->eids[i] != ev->event_id)
 			i++;
 		if (i == src->neids)
+			return false;
+	}
+	if (src->nchannels) {
+		uint32_t i = 0;
+		while (i < src->nchannels && !channel_eq(src->channels[i], ev->channel))
+			i++;
+		if (i == src->nchannels)
 			return false;
 	}
 	for (uint32_t i = 0; i < src->nconds; i++) {
