@@ -240,6 +240,98 @@ static lits cond_lits(const sg_rule *r, const sg_cond *c)
 	}
 }
 
+/* ---- EventIDs a rule needs ----
+ * A rule whose condition holds only when `EventID` equals one of a few
+ * numbers (`service: sysmon` + `EventID: 27`) is put in those channel +
+ * EventID buckets only, not in the channel's catch-all one. Exact because
+ * readers set ev->event_id to the number the canonical EventID field holds,
+ * or 0 (the field absent, or not a number; the rule goes to bucket 0 too):
+ * a field equal to the digits L holds the number L. */
+
+#define MAX_EIDS 16
+
+typedef struct eidset {
+	uint32_t v[MAX_EIDS];
+	uint8_t n;
+	bool none; /* no guarantee */
+} eidset;
+
+static const eidset eid_none = {.none = true};
+
+static eidset eid_union(eidset a, eidset b)
+{
+	if (a.none || b.none || a.n + b.n > MAX_EIDS)
+		return eid_none;
+	for (uint8_t i = 0; i < b.n; i++)
+		a.v[a.n++] = b.v[i];
+	return a;
+}
+
+/* AND: either side's set is a guarantee; keep the smaller. */
+static eidset eid_and(eidset a, eidset b)
+{
+	if (a.none)
+		return b;
+	return b.none || a.n <= b.n ? a : b;
+}
+
+static eidset item_eids(const sg_item *it)
+{
+	if (it->canon != UG_F_EVENT_ID || it->neq || it->all || !it->nv || it->nv > MAX_EIDS)
+		return eid_none;
+	eidset e = {.n = 0};
+	for (uint32_t i = 0; i < it->nv; i++) {
+		uint64_t id;
+		const sg_val *v = &it->v[i];
+		if (v->kind != SG_M_EQ || !ug_sv_to_u64(v->lit, &id) || id == 0 || id > 999999999)
+			return eid_none;
+		e.v[e.n++] = (uint32_t)id;
+	}
+	return e;
+}
+
+static eidset sel_eids(const sg_sel *sel)
+{
+	eidset acc = eid_none;
+	for (uint32_t m = 0; m < sel->n; m++) {
+		eidset map = eid_none;
+		for (uint32_t k = 0; k < sel->maps[m].n; k++)
+			map = eid_and(map, item_eids(&sel->maps[m].items[k]));
+		acc = m == 0 ? map : eid_union(acc, map);
+	}
+	return acc;
+}
+
+static eidset cond_eids(const sg_rule *r, const sg_cond *c)
+{
+	switch (c->op) {
+	case SG_C_SEL: return sel_eids(&r->sels[c->sel]);
+	case SG_C_AND: return eid_and(cond_eids(r, c->a), cond_eids(r, c->b));
+	case SG_C_OR: return eid_union(cond_eids(r, c->a), cond_eids(r, c->b));
+	case SG_C_NOT: return eid_none;
+	default: {
+		eidset acc = sel_eids(&r->sels[c->sels[0]]);
+		for (uint32_t i = 1; i < c->nsels; i++)
+			acc = c->op == SG_C_ALL ? eid_and(acc, sel_eids(&r->sels[c->sels[i]]))
+			                        : eid_union(acc, sel_eids(&r->sels[c->sels[i]]));
+		return acc;
+	}
+	}
+}
+
+/* The EventIDs to place r under for source src (plus 0), or none: only for
+ * sources of channels without their own EventIDs that keep EventID's name. */
+static eidset src_eids(const sg_rule *r, const sg_src *src)
+{
+	if (src->kind >= 0 || !src->nchannels || src->neids)
+		return eid_none;
+	for (uint32_t i = 0; i < src->nrenames; i++)
+		if (ug_sv_eq(src->renames[i].from, UG_SV("EventID")))
+			return eid_none;
+	eidset e = cond_eids(r, r->cond);
+	return e.none ? e : eid_union(e, (eidset){.v = {0}, .n = 1});
+}
+
 /* ---- buckets ---- */
 
 static bucket *bucket_for(sg_prefilter *pf, ug_sv key)
@@ -371,9 +463,12 @@ static int place_rule(sg_prefilter *pf, const sg_slot *slots, uint32_t idx, cons
 				rc = note_fields(b, slots, l, s);
 			continue;
 		}
+		eidset need = src_eids(r, s);
+		const uint32_t *ids = need.none ? s->eids : need.v;
+		uint32_t nids = need.none ? s->neids : need.n;
 		for (uint32_t c = 0; c < s->nchannels && rc == UG_OK; c++) {
-			for (uint32_t e = 0; e < (s->neids ? s->neids : 1) && rc == UG_OK; e++) {
-				key_of(&k, s->channels[c], s->neids ? (int64_t)s->eids[e] : -1, -1);
+			for (uint32_t e = 0; e < (nids ? nids : 1) && rc == UG_OK; e++) {
+				key_of(&k, s->channels[c], nids ? (int64_t)ids[e] : -1, -1);
 				bucket *b = bucket_for(pf, ug_buf_sv(&k));
 				rc = b ? bucket_add(b, idx, l, s) : UG_ERR_NOMEM;
 				if (rc == UG_OK && !l->none)
