@@ -48,7 +48,7 @@ const ug_field *sg_find_field(const ug_event *ev, ug_sv name, uint16_t canon)
 	for (uint32_t i = 0; i < ev->nfields; i++) {
 		ug_sv n = ev->fields[i].name;
 		if (n.n == name.n) {
-			if (memcmp(n.p, name.p, n.n) == 0)
+			if (!n.n || memcmp(n.p, name.p, n.n) == 0)
 				return &ev->fields[i];
 			if (nocase == UINT32_MAX && ug_sv_eq_nocase(n, name))
 				nocase = i;
@@ -347,7 +347,7 @@ static bool cond_eval(const sg_rule *r, const sg_cond *c, sg_eval *e)
  * as the mapping writes them, so an exact compare decides first. */
 static bool channel_eq(ug_sv a, ug_sv b)
 {
-	return a.n == b.n && (memcmp(a.p, b.p, a.n) == 0 || ug_sv_eq_nocase(a, b));
+	return a.n == b.n && (!a.n || memcmp(a.p, b.p, a.n) == 0 || ug_sv_eq_nocase(a, b));
 }
 
 /* Cheapest tests first: kind, EventID, then the channel's name. */

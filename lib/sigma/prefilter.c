@@ -814,7 +814,7 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
 	for (size_t i = 0; cacheable && i < UG_ARRAY_LEN(sc->bcache); i++) {
 		struct sg_bcache *e = &sc->bcache[i];
 		if (e->used && e->n == ev->channel.n && e->eid == ev->event_id && e->kind == (int)ev->kind &&
-		    memcmp(e->ch, ev->channel.p, e->n) == 0) {
+		    (!e->n || memcmp(e->ch, ev->channel.p, e->n) == 0)) { /* channel.p may be NULL when empty */
 			c = e;
 			break;
 		}
@@ -825,7 +825,8 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
 		c->nb = 0;
 		find_buckets(pf, sc, ev, c);
 		if (cacheable) {
-			memcpy(c->ch, ev->channel.p, ev->channel.n);
+			if (ev->channel.n)
+				memcpy(c->ch, ev->channel.p, ev->channel.n);
 			c->n = (uint8_t)ev->channel.n;
 			c->eid = ev->event_id;
 			c->kind = (int)ev->kind;
