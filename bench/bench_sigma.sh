@@ -4,8 +4,10 @@
 # over an ECS JSON-lines file from the simulator (~10 M events, ~15 GB; set
 # SIGMA_BENCH_HOSTS / SIGMA_BENCH_DAYS for a smaller one), with 2 threads;
 # beside `updguard events --count` on the same file (the cost of reading
-# alone). Prints events/s, peak RSS, the cost per event each rule count adds,
-# and peak RSS on a quarter of the file (memory must not follow input size).
+# alone). Prints events/s (wall), CPU seconds (user + sys: on a shared
+# machine the steadier figure), peak RSS, the CPU cost per event each rule
+# count adds, and peak RSS on a quarter of the file (memory must not follow
+# input size). SIGMA_BENCH_THREADS sets the thread count (default 2).
 # The generated file is deleted at the end.
 set -u
 build=$1
@@ -35,27 +37,30 @@ rm -rf "$dir/rules_all"; mkdir -p "$dir/rules_all"
 while read -r f; do ln -s "$f" "$dir/rules_all/$(echo "$f" | md5sum | cut -c1-12).yml"; done <"$dir/windows.txt"
 total_rules=$(wc -l <"$dir/windows.txt")
 
-run() { # label, command... -> seconds and peak RSS
+threads=${SIGMA_BENCH_THREADS:-2}
+run() { # label, command... -> wall seconds, CPU seconds and peak RSS; $dir/last: CPU seconds
 	local label=$1; shift
-	/usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt"
-	read -r secs rss <"$dir/time.txt"
-	printf '  %-30s %7.2f s  %9.0f events/s  peak %5d MiB\n' "$label" "$secs" "$(echo "$events / $secs" | bc -l)" $((rss / 1024))
-	echo "$secs" >"$dir/last"
+	/usr/bin/time -f "%e %M %U %S" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt"
+	read -r secs rss usr sys <"$dir/time.txt"
+	local cpu; cpu=$(echo "$usr + $sys" | bc -l)
+	printf '  %-30s %7.2f s  %9.0f events/s  %7.2f CPU-s  peak %5d MiB\n' "$label" "$secs" \
+		"$(echo "$events / $secs" | bc -l)" "$cpu" $((rss / 1024))
+	echo "$cpu" >"$dir/last"
 }
-echo "$events ECS events ($(( $(stat -c %s "$file") / 1000000 )) MB), 2 threads:"
-run "events --count (reading only)" "$ug" events --count -j2 "$file"; base=$(cat "$dir/last")
+echo "$events ECS events ($(( $(stat -c %s "$file") / 1000000 )) MB), $threads thread(s):"
+run "events --count (reading only)" "$ug" events --count -j"$threads" "$file"; base=$(cat "$dir/last")
 for n in 100 1000 all; do
 	label="sigma, $n rules"; [ "$n" = all ] && label="sigma, all $total_rules rules"
-	run "$label" "$ug" sigma -j2 --count --rules "$dir/rules_$n" "$file"
+	run "$label" "$ug" sigma -j"$threads" --count --rules "$dir/rules_$n" "$file"
 	eval "t_$n=\$(cat \"\$dir/last\")"
 	grep -m1 'loaded' "$dir/err.txt" | sed 's/^/    /'
 	grep -q ', 0 loaded' "$dir/err.txt" && { echo "  no rule loaded: benchmark invalid"; exit 1; }
 	tail -1 "$dir/out.txt" | sed 's/^ */    detections: /'
 done
 per() { echo "($1 - $base) * 1000000000 / $events" | bc -l; }
-printf '  matching cost per event beyond reading: %.0f ns (100 rules), %.0f ns (1,000), %.0f ns (all %d)\n' \
+printf '  matching CPU per event beyond reading: %.0f ns (100 rules), %.0f ns (1,000), %.0f ns (all %d)\n' \
 	"$(per "$t_100")" "$(per "$t_1000")" "$(per "$t_all")" "$total_rules"
 head -c $(( $(stat -c %s "$file") / 4 )) "$file" | sed '$d' >"$dir/quarter.ndjson"
-/usr/bin/time -f "%M" -o "$dir/q.txt" "$ug" sigma -j2 --count --rules "$dir/rules_all" "$dir/quarter.ndjson" >/dev/null 2>&1
+/usr/bin/time -f "%M" -o "$dir/q.txt" "$ug" sigma -j"$threads" --count --rules "$dir/rules_all" "$dir/quarter.ndjson" >/dev/null 2>&1
 printf '  peak memory, all rules: quarter file %d MiB, whole file %d MiB\n' $(( $(cat "$dir/q.txt") / 1024 )) \
 	$(( $(cut -d' ' -f2 "$dir/time.txt") / 1024 ))

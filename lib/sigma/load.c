@@ -454,7 +454,7 @@ static int add_rule(ug_sigma *s, sg_rule *r)
 	bool filter = r->kind == SG_R_FILTER;
 	sg_rule ***arr = filter ? &s->filters : &s->rules;
 	size_t *n = filter ? &s->nfilters : &s->nrules, *cap = filter ? &s->fcap : &s->cap;
-	sg_rule **v = sg_grow(*arr, cap, *n + 1, sizeof(*v));
+	sg_rule **v = sg_grow(*arr, cap, *n + 1, sizeof(sg_rule *));
 	if (!v)
 		return UG_ERR_NOMEM;
 	*arr = v;

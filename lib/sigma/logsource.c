@@ -167,7 +167,7 @@ static int load_alt(ydoc *y, ug_sv product, ug_sv category, yaml_node_t *alt)
 			s->kind = (int)k;
 		} else if (ug_sv_eq_cstr(key, "event_ids")) {
 			ug_sv *ids;
-			uint32_t n;
+			uint32_t n = 0;
 			rc = str_list(y, v, &ids, &n);
 			if (rc == UG_OK && !(s->eids = ug_arena_alloc(&y->m->arena, (n + 1) * sizeof(uint32_t))))
 				rc = UG_ERR_NOMEM;
@@ -181,12 +181,12 @@ static int load_alt(ydoc *y, ug_sv product, ug_sv category, yaml_node_t *alt)
 			rc = src_map_pairs(y, v, &s->cond_fields, &s->cond_values, &s->nconds);
 		} else if (ug_sv_eq_cstr(key, "rename")) {
 			ug_sv *from, *to;
-			uint32_t n;
+			uint32_t n = 0;
 			rc = src_map_pairs(y, v, &from, &to, &n);
 			if (rc == UG_OK && !(s->renames = ug_arena_alloc(&y->m->arena, (n + 1) * sizeof(sg_rename))))
 				rc = UG_ERR_NOMEM;
 			for (uint32_t i = 0; rc == UG_OK && i < n; i++)
-				s->renames[s->nrenames++] = (sg_rename){from[i], to[i]};
+				s->renames[s->nrenames++] = (sg_rename){from[i], to[i], SG_NO_SLOT, SG_NO_SLOT};
 		} else {
 			return bad(y, ynode(y, p->key), "categories: unknown key (service, kind, event_ids, conditions, rename)");
 		}

@@ -20,6 +20,8 @@
  * the Sigma name (ASCII case-insensitive). Only names with a space qualify. */
 static bool eq_without_spaces(ug_sv evname, ug_sv name)
 {
+	if (evname.n <= name.n) /* at least one space more than name */
+		return false;
 	size_t dot = ug_sv_rfind_char(evname, '.');
 	ug_sv last = dot == SIZE_MAX ? evname : ug_sv_make(evname.p + dot + 1, evname.n - dot - 1);
 	if (ug_sv_find_char(last, ' ') == SIZE_MAX)
@@ -35,25 +37,30 @@ static bool eq_without_spaces(ug_sv evname, ug_sv name)
 	return j == name.n;
 }
 
-static const ug_field *find_field(const ug_event *ev, ug_sv name, uint16_t canon)
+/* One pass over the fields: an exact name ends it; otherwise the first of
+ * each weaker kind is remembered and the strongest found wins (the same
+ * result as one scan per kind, in this order). */
+const ug_field *sg_find_field(const ug_event *ev, ug_sv name, uint16_t canon)
 {
 	if (canon != UG_F_NONE && ev->canon_idx[canon])
 		return &ev->fields[ev->canon_idx[canon] - 1];
-	for (uint32_t i = 0; i < ev->nfields; i++)
-		if (ug_sv_eq(ev->fields[i].name, name))
-			return &ev->fields[i];
-	for (uint32_t i = 0; i < ev->nfields; i++)
-		if (ug_sv_eq_nocase(ev->fields[i].name, name))
-			return &ev->fields[i];
-	for (uint32_t i = 0; i < ev->nfields; i++) { /* "winlog.event_data.Name" */
+	uint32_t nocase = UINT32_MAX, dotted = UINT32_MAX, spaces = UINT32_MAX;
+	for (uint32_t i = 0; i < ev->nfields; i++) {
 		ug_sv n = ev->fields[i].name;
-		if (n.n > name.n && n.p[n.n - name.n - 1] == '.' && ug_sv_ends_with(n, name))
-			return &ev->fields[i];
+		if (n.n == name.n) {
+			if (!n.n || memcmp(n.p, name.p, n.n) == 0)
+				return &ev->fields[i];
+			if (nocase == UINT32_MAX && ug_sv_eq_nocase(n, name))
+				nocase = i;
+		} else if (nocase == UINT32_MAX && n.n > name.n) {
+			if (dotted == UINT32_MAX && n.p[n.n - name.n - 1] == '.' && ug_sv_ends_with(n, name))
+				dotted = i; /* "winlog.event_data.Name" */
+			else if (dotted == UINT32_MAX && spaces == UINT32_MAX && eq_without_spaces(n, name))
+				spaces = i; /* "Threat Name" is ThreatName (spec: spaces stripped) */
+		}
 	}
-	for (uint32_t i = 0; i < ev->nfields; i++) /* "Threat Name" is ThreatName (spec: spaces stripped) */
-		if (eq_without_spaces(ev->fields[i].name, name))
-			return &ev->fields[i];
-	return NULL;
+	uint32_t i = nocase != UINT32_MAX ? nocase : dotted != UINT32_MAX ? dotted : spaces;
+	return i != UINT32_MAX ? &ev->fields[i] : NULL;
 }
 
 ug_sv sg_field_get(const sg_eval *e, ug_sv field, uint16_t canon, bool *present)
@@ -67,7 +74,7 @@ ug_sv sg_field_get(const sg_eval *e, ug_sv field, uint16_t canon, bool *present)
 			}
 		}
 	}
-	const ug_field *f = find_field(e->ev, field, canon);
+	const ug_field *f = sg_find_field(e->ev, field, canon);
 	*present = f != NULL;
 	return f ? (ug_sv){f->value.p ? f->value.p : "", f->value.n} : UG_SV_NULL;
 }
@@ -200,7 +207,7 @@ static bool num_match(const sg_val *v, ug_sv s)
 static bool fieldref_match(const sg_val *v, const sg_eval *e, ug_sv s)
 {
 	bool present;
-	ug_sv other = sg_field_get(e, v->lit, v->refcanon, &present);
+	ug_sv other = sg_slot_get(e, v->refslot, &present);
 	if (!present)
 		return false;
 	if (v->cased)
@@ -279,7 +286,7 @@ static bool item_match(const sg_item *it, const sg_eval *e)
 		return it->neq ? !any : any;
 	}
 	bool present;
-	ug_sv s = sg_field_get(e, it->field, it->canon, &present);
+	ug_sv s = sg_slot_get(e, it->slot, &present);
 	if (it->neq)
 		return !any_value(it, e, present, s);
 	if (!it->all)
@@ -336,22 +343,30 @@ static bool cond_eval(const sg_rule *r, const sg_cond *c, sg_eval *e)
 
 /* ---- logsources ---- */
 
+/* Channel names compare case-insensitively; they are almost always written
+ * as the mapping writes them, so an exact compare decides first. */
+static bool channel_eq(ug_sv a, ug_sv b)
+{
+	return a.n == b.n && (!a.n || memcmp(a.p, b.p, a.n) == 0 || ug_sv_eq_nocase(a, b));
+}
+
+/* Cheapest tests first: kind, EventID, then the channel's name. */
 bool sg_src_accepts(const sg_src *src, const ug_event *ev)
 {
 	if (src->kind >= 0 && (int)ev->kind != src->kind)
 		return false;
-	if (src->nchannels) {
-		uint32_t i = 0;
-		while (i < src->nchannels && !ug_sv_eq_nocase(src->channels[i], ev->channel))
-			i++;
-		if (i == src->nchannels)
-			return false;
-	}
 	if (src->neids) {
 		uint32_t i = 0;
 		while (i < src->neids && src->eids[i] != ev->event_id)
 			i++;
 		if (i == src->neids)
+			return false;
+	}
+	if (src->nchannels) {
+		uint32_t i = 0;
+		while (i < src->nchannels && !channel_eq(src->channels[i], ev->channel))
+			i++;
+		if (i == src->nchannels)
 			return false;
 	}
 	for (uint32_t i = 0; i < src->nconds; i++) {

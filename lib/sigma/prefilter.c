@@ -4,14 +4,19 @@
  * 1. Dispatch: rules are put in buckets by what their logsource needs
  *    (channel + EventID, channel alone, event kind, or anything); an event
  *    looks up only its own buckets.
- * 2. Literals: for every rule, a set of strings of which at least one must
- *    occur in the event's values if the rule matches (computed from the
- *    condition: an AND needs only its most selective side, an OR needs one
- *    of each side, a NOT or a regular expression gives no guarantee). Each
- *    bucket compiles its rules' literals into one Vectorscan database
- *    (caseless, so a superset of every case-sensitive need); one scan of the
- *    event's values yields the rules worth evaluating. Rules without such a
- *    set are always evaluated.
+ * 2. Literals: for every rule, a set of literals of which at least one must
+ *    occur if the rule matches (computed from the condition: an AND needs
+ *    only its most selective side, an OR needs one of each side, a NOT or a
+ *    regular expression gives no guarantee). A literal is a string, the
+ *    field it must occur in (a slot; any field for keywords) and where in
+ *    that field's value (anywhere, at its start, at its end, or the whole
+ *    value: contains, startswith, endswith, equality). Each bucket compiles
+ *    its rules' strings into one Vectorscan database (caseless, so a
+ *    superset of every case-sensitive need); one scan of the values of the
+ *    fields the bucket's rules can read reports every occurrence, and an
+ *    occurrence counts for a rule only when it lies in the field the rule's
+ *    name resolves to on this event, at the right place. Rules without such
+ *    a set are always evaluated.
  * The candidate list is a superset of the matching rules, so exactness is
  * untouched: sg_rule_eval decides.
  */
@@ -25,17 +30,34 @@
 
 #define MIN_LITERAL 3
 
+/* Where a literal must lie in its field's value (bits). */
+enum { A_ANY = 0, A_START = 1, A_END = 2, A_WHOLE = 3 };
+
+typedef struct lit {
+	ug_sv s;
+	uint32_t slot;   /* the rule's field (before renames); SG_NO_SLOT: any field */
+	uint8_t anchor;  /* A_* */
+} lit;
+
 typedef struct lits {
-	ug_sv *v;
+	lit *v;
 	size_t n, cap;
 	bool none; /* no guarantee */
 } lits;
+
+/* One (literal, rule) pair of a bucket: where the literal must be found for
+ * the rule to become a candidate. slot is after the source's renames. */
+typedef struct lpair {
+	uint32_t rule;
+	uint32_t slot;
+	uint8_t anchor;
+} lpair;
 
 typedef struct bucket {
 	uint32_t *always;      /* rules evaluated whenever the bucket applies */
 	size_t nalways, acap;
 	uint32_t *lrules;      /* rules gated by literals (parallel to their literal sets) */
-	lits *lsets;
+	lits *lsets;           /* slots already renamed for this bucket's source */
 	size_t nl, lcap;
 	hs_database_t *db;
 	/* which event fields the bucket's rules can read (the text scanned is
@@ -45,8 +67,9 @@ typedef struct bucket {
 	ug_map names;
 	bool names_init;
 	uint64_t name_shape[256]; /* bit (len & 63) of [lower first char]: a name of that shape is in names */
-	uint32_t *lit_off;     /* CSR: literal id -> rules [lit_off[i], lit_off[i+1]) */
-	uint32_t *lit_rules;
+	uint32_t *lit_off;     /* CSR: literal id -> pairs [lit_off[i], lit_off[i+1]) */
+	lpair *lit_pairs;
+	uint32_t *lit_len;     /* literal id -> its length */
 } bucket;
 
 struct sg_prefilter {
@@ -60,9 +83,9 @@ struct sg_prefilter {
 
 static void lits_free(lits *l) { free(l->v); memset(l, 0, sizeof(*l)); }
 
-static bool lits_add(lits *l, ug_sv s)
+static bool lits_add(lits *l, lit s)
 {
-	ug_sv *v = sg_grow(l->v, &l->cap, l->n + 1, sizeof(*v));
+	lit *v = sg_grow(l->v, &l->cap, l->n + 1, sizeof(*v));
 	if (!v)
 		return false;
 	l->v = v;
@@ -79,8 +102,8 @@ static int lits_score(const lits *l)
 		return -1;
 	int worst = 1 << 20;
 	for (size_t i = 0; i < l->n; i++) {
-		int sc = (int)l->v[i].n * 2;
-		if (ug_sv_is_digits(l->v[i]))
+		int sc = (int)l->v[i].s.n * 2;
+		if (ug_sv_is_digits(l->v[i].s))
 			sc /= 3;
 		if (sc < worst)
 			worst = sc;
@@ -117,12 +140,20 @@ static lits lits_or(lits a, lits b)
 	return a;
 }
 
-static ug_sv val_literal(const sg_val *v)
+/* The string a value needs in the field's value, and where (*anchor). */
+static ug_sv val_literal(const sg_val *v, uint8_t *anchor)
 {
+	*anchor = A_ANY;
 	switch (v->kind) {
 	case SG_M_EQ:
+		*anchor = A_WHOLE;
+		return v->lit;
 	case SG_M_PREFIX:
+		*anchor = A_START;
+		return v->lit;
 	case SG_M_SUFFIX:
+		*anchor = A_END;
+		return v->lit;
 	case SG_M_CONTAINS:
 		return v->lit;
 	case SG_M_GLOB: {
@@ -136,6 +167,8 @@ static ug_sv val_literal(const sg_val *v)
 				best = i - run, bestn = run;
 			run = 0;
 		}
+		/* a run at an end of the pattern is at that end of the value */
+		*anchor = (uint8_t)((best == 0 ? A_START : 0) | (best + bestn == v->lit.n ? A_END : 0));
 		return ug_sv_make(v->lit.p + best, bestn);
 	}
 	default:
@@ -143,11 +176,14 @@ static ug_sv val_literal(const sg_val *v)
 	}
 }
 
-static lits val_lits(const sg_val *v)
+static lits val_lits(const sg_val *v, uint32_t slot)
 {
-	ug_sv s = val_literal(v);
+	uint8_t anchor;
+	ug_sv s = val_literal(v, &anchor);
 	lits l = {0};
-	if (s.n < MIN_LITERAL || !lits_add(&l, s)) {
+	if (slot == SG_NO_SLOT) /* keywords: any field, anywhere */
+		anchor = A_ANY;
+	if (s.n < MIN_LITERAL || !lits_add(&l, (lit){s, slot, anchor})) {
 		lits_free(&l);
 		return lits_none();
 	}
@@ -158,9 +194,10 @@ static lits item_lits(const sg_item *it)
 {
 	if (it->neq || !it->nv)
 		return lits_none();
-	lits acc = val_lits(&it->v[0]);
+	lits acc = val_lits(&it->v[0], it->slot);
 	for (uint32_t i = 1; i < it->nv; i++)
-		acc = it->all ? lits_and(acc, val_lits(&it->v[i])) : lits_or(acc, val_lits(&it->v[i]));
+		acc = it->all ? lits_and(acc, val_lits(&it->v[i], it->slot))
+		              : lits_or(acc, val_lits(&it->v[i], it->slot));
 	return acc;
 }
 
@@ -201,6 +238,98 @@ static lits cond_lits(const sg_rule *r, const sg_cond *c)
 		return acc;
 	}
 	}
+}
+
+/* ---- EventIDs a rule needs ----
+ * A rule whose condition holds only when `EventID` equals one of a few
+ * numbers (`service: sysmon` + `EventID: 27`) is put in those channel +
+ * EventID buckets only, not in the channel's catch-all one. Exact because
+ * readers set ev->event_id to the number the canonical EventID field holds,
+ * or 0 (the field absent, or not a number; the rule goes to bucket 0 too):
+ * a field equal to the digits L holds the number L. */
+
+#define MAX_EIDS 16
+
+typedef struct eidset {
+	uint32_t v[MAX_EIDS];
+	uint8_t n;
+	bool none; /* no guarantee */
+} eidset;
+
+static const eidset eid_none = {.none = true};
+
+static eidset eid_union(eidset a, eidset b)
+{
+	if (a.none || b.none || a.n + b.n > MAX_EIDS)
+		return eid_none;
+	for (uint8_t i = 0; i < b.n; i++)
+		a.v[a.n++] = b.v[i];
+	return a;
+}
+
+/* AND: either side's set is a guarantee; keep the smaller. */
+static eidset eid_and(eidset a, eidset b)
+{
+	if (a.none)
+		return b;
+	return b.none || a.n <= b.n ? a : b;
+}
+
+static eidset item_eids(const sg_item *it)
+{
+	if (it->canon != UG_F_EVENT_ID || it->neq || it->all || !it->nv || it->nv > MAX_EIDS)
+		return eid_none;
+	eidset e = {.n = 0};
+	for (uint32_t i = 0; i < it->nv; i++) {
+		uint64_t id;
+		const sg_val *v = &it->v[i];
+		if (v->kind != SG_M_EQ || !ug_sv_to_u64(v->lit, &id) || id == 0 || id > 999999999)
+			return eid_none;
+		e.v[e.n++] = (uint32_t)id;
+	}
+	return e;
+}
+
+static eidset sel_eids(const sg_sel *sel)
+{
+	eidset acc = eid_none;
+	for (uint32_t m = 0; m < sel->n; m++) {
+		eidset map = eid_none;
+		for (uint32_t k = 0; k < sel->maps[m].n; k++)
+			map = eid_and(map, item_eids(&sel->maps[m].items[k]));
+		acc = m == 0 ? map : eid_union(acc, map);
+	}
+	return acc;
+}
+
+static eidset cond_eids(const sg_rule *r, const sg_cond *c)
+{
+	switch (c->op) {
+	case SG_C_SEL: return sel_eids(&r->sels[c->sel]);
+	case SG_C_AND: return eid_and(cond_eids(r, c->a), cond_eids(r, c->b));
+	case SG_C_OR: return eid_union(cond_eids(r, c->a), cond_eids(r, c->b));
+	case SG_C_NOT: return eid_none;
+	default: {
+		eidset acc = sel_eids(&r->sels[c->sels[0]]);
+		for (uint32_t i = 1; i < c->nsels; i++)
+			acc = c->op == SG_C_ALL ? eid_and(acc, sel_eids(&r->sels[c->sels[i]]))
+			                        : eid_union(acc, sel_eids(&r->sels[c->sels[i]]));
+		return acc;
+	}
+	}
+}
+
+/* The EventIDs to place r under for source src (plus 0), or none: only for
+ * sources of channels without their own EventIDs that keep EventID's name. */
+static eidset src_eids(const sg_rule *r, const sg_src *src)
+{
+	if (src->kind >= 0 || !src->nchannels || src->neids)
+		return eid_none;
+	for (uint32_t i = 0; i < src->nrenames; i++)
+		if (ug_sv_eq(src->renames[i].from, UG_SV("EventID")))
+			return eid_none;
+	eidset e = cond_eids(r, r->cond);
+	return e.none ? e : eid_union(e, (eidset){.v = {0}, .n = 1});
 }
 
 /* ---- buckets ---- */
@@ -246,7 +375,7 @@ static void key_of(ug_buf *k, ug_sv channel, int64_t eid, int kind)
 		ug_buf_putc(k, num[--n]);
 }
 
-static int bucket_add(bucket *b, uint32_t rule, const lits *l)
+static int bucket_add(bucket *b, uint32_t rule, const lits *l, const sg_src *src)
 {
 	if (l->none) {
 		for (size_t i = 0; i < b->nalways; i++)
@@ -272,9 +401,13 @@ static int bucket_add(bucket *b, uint32_t rule, const lits *l)
 	b->lcap = cap;
 	b->lrules[b->nl] = rule;
 	b->lsets[b->nl] = (lits){0};
-	for (size_t i = 0; i < l->n; i++)
-		if (!lits_add(&b->lsets[b->nl], l->v[i]))
+	for (size_t i = 0; i < l->n; i++) {
+		lit x = l->v[i];
+		if (x.slot != SG_NO_SLOT)
+			x.slot = sg_slot_renamed(src, x.slot);
+		if (!lits_add(&b->lsets[b->nl], x))
 			return UG_ERR_NOMEM;
+	}
 	b->nl++;
 	return UG_OK;
 }
@@ -300,28 +433,23 @@ static int note_name(bucket *b, ug_sv name)
 	return ug_map_put(&b->names, last, (void *)1);
 }
 
-/* The fields rule r reads on events of source src (renamed names too). */
-static int note_fields(bucket *b, const sg_rule *r, const sg_src *src)
+/* The fields rule r's literals must occur in, on events of source src
+ * (renamed): only those values are scanned. A keyword literal needs all. */
+static int note_fields(bucket *b, const sg_slot *slots, const lits *l, const sg_src *src)
 {
-	for (uint32_t i = 0; i < r->nsels; i++)
-		for (uint32_t m = 0; m < r->sels[i].n; m++)
-			for (uint32_t k = 0; k < r->sels[i].maps[m].n; k++) {
-				const sg_item *it = &r->sels[i].maps[m].items[k];
-				if (!it->field.n) {
-					b->all_fields = true;
-					continue;
-				}
-				int rc = note_name(b, it->field);
-				for (uint32_t x = 0; rc == UG_OK && x < src->nrenames; x++)
-					if (ug_sv_eq(src->renames[x].from, it->field))
-						rc = note_name(b, src->renames[x].to);
-				if (rc != UG_OK)
-					return rc;
-			}
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].slot == SG_NO_SLOT) {
+			b->all_fields = true;
+			continue;
+		}
+		int rc = note_name(b, slots[sg_slot_renamed(src, l->v[i].slot)].name);
+		if (rc != UG_OK)
+			return rc;
+	}
 	return UG_OK;
 }
 
-static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const lits *l)
+static int place_rule(sg_prefilter *pf, const sg_slot *slots, uint32_t idx, const sg_rule *r, const lits *l)
 {
 	ug_buf k = UG_BUF_INIT;
 	int rc = UG_OK;
@@ -330,18 +458,21 @@ static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const li
 		if (s->kind >= 0 || !s->nchannels) {
 			key_of(&k, UG_SV("*"), -1, s->kind);
 			bucket *b = bucket_for(pf, ug_buf_sv(&k));
-			rc = b ? bucket_add(b, idx, l) : UG_ERR_NOMEM;
+			rc = b ? bucket_add(b, idx, l, s) : UG_ERR_NOMEM;
 			if (rc == UG_OK && !l->none)
-				rc = note_fields(b, r, s);
+				rc = note_fields(b, slots, l, s);
 			continue;
 		}
+		eidset need = src_eids(r, s);
+		const uint32_t *ids = need.none ? s->eids : need.v;
+		uint32_t nids = need.none ? s->neids : need.n;
 		for (uint32_t c = 0; c < s->nchannels && rc == UG_OK; c++) {
-			for (uint32_t e = 0; e < (s->neids ? s->neids : 1) && rc == UG_OK; e++) {
-				key_of(&k, s->channels[c], s->neids ? (int64_t)s->eids[e] : -1, -1);
+			for (uint32_t e = 0; e < (nids ? nids : 1) && rc == UG_OK; e++) {
+				key_of(&k, s->channels[c], nids ? (int64_t)ids[e] : -1, -1);
 				bucket *b = bucket_for(pf, ug_buf_sv(&k));
-				rc = b ? bucket_add(b, idx, l) : UG_ERR_NOMEM;
+				rc = b ? bucket_add(b, idx, l, s) : UG_ERR_NOMEM;
 				if (rc == UG_OK && !l->none)
-					rc = note_fields(b, r, s);
+					rc = note_fields(b, slots, l, s);
 			}
 		}
 	}
@@ -349,81 +480,122 @@ static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const li
 	return rc;
 }
 
-/* Literal ids shared by equal literals; CSR literal -> rules. */
-static int bucket_compile(bucket *b, ug_error *err)
+/* The bucket's distinct strings (caseless: Vectorscan matches them so) get
+ * ids; every (string, rule) pair records its id in pair_lit. */
+typedef struct lit_table {
+	const char **exprs;
+	size_t *lens;
+	unsigned *ids;
+	uint32_t *pair_lit;  /* per pair, in lsets order */
+	size_t nlit, np;
+} lit_table;
+
+static void lit_table_free(lit_table *t)
 {
-	if (!b->nl)
-		return UG_OK;
-	ug_map ids;
-	ug_map_init(&ids, true);
+	free(t->exprs);
+	free(t->lens);
+	free(t->ids);
+	free(t->pair_lit);
+}
+
+static int lit_table_fill(const bucket *b, lit_table *t)
+{
 	size_t total = 0;
 	for (size_t i = 0; i < b->nl; i++)
 		total += b->lsets[i].n;
-	const char **exprs = calloc(total + 1, sizeof(char *));
-	size_t *lens = calloc(total + 1, sizeof(size_t));
-	unsigned *hsids = calloc(total + 1, sizeof(unsigned));
-	uint32_t *pair_lit = calloc(total + 1, sizeof(uint32_t)), *pair_rule = calloc(total + 1, sizeof(uint32_t));
-	int rc = (exprs && lens && hsids && pair_lit && pair_rule) ? UG_OK : UG_ERR_NOMEM;
-	size_t nlit = 0, np = 0;
+	t->exprs = calloc(total + 1, sizeof(char *));
+	t->lens = calloc(total + 1, sizeof(size_t));
+	t->ids = calloc(total + 1, sizeof(unsigned));
+	t->pair_lit = calloc(total + 1, sizeof(uint32_t));
+	if (!t->exprs || !t->lens || !t->ids || !t->pair_lit)
+		return UG_ERR_NOMEM;
+	ug_map ids;
+	ug_map_init(&ids, true);
+	int rc = UG_OK;
 	for (size_t i = 0; i < b->nl && rc == UG_OK; i++) {
 		for (size_t j = 0; j < b->lsets[i].n; j++) {
+			ug_sv str = b->lsets[i].v[j].s;
 			bool created = false;
-			ug_map_entry *e = ug_map_upsert(&ids, b->lsets[i].v[j], &created);
+			ug_map_entry *e = ug_map_upsert(&ids, str, &created);
 			if (!e) {
 				rc = UG_ERR_NOMEM;
 				break;
 			}
 			if (created) {
-				e->value = (void *)(uintptr_t)(nlit + 1);
-				exprs[nlit] = b->lsets[i].v[j].p;
-				lens[nlit] = b->lsets[i].v[j].n;
-				hsids[nlit] = (unsigned)nlit;
-				nlit++;
+				e->value = (void *)(uintptr_t)(t->nlit + 1);
+				t->exprs[t->nlit] = str.p;
+				t->lens[t->nlit] = str.n;
+				t->ids[t->nlit] = (unsigned)t->nlit;
+				t->nlit++;
 			}
-			pair_lit[np] = (uint32_t)((uintptr_t)e->value - 1);
-			pair_rule[np++] = b->lrules[i];
+			t->pair_lit[t->np++] = (uint32_t)((uintptr_t)e->value - 1);
 		}
 	}
-	if (rc == UG_OK) {
-		b->lit_off = calloc(nlit + 2, sizeof(uint32_t));
-		b->lit_rules = calloc(np + 1, sizeof(uint32_t));
-		if (!b->lit_off || !b->lit_rules)
-			rc = UG_ERR_NOMEM;
-	}
-	if (rc == UG_OK) {
-		for (size_t i = 0; i < np; i++)
-			b->lit_off[pair_lit[i] + 1]++;
-		for (size_t i = 0; i < nlit; i++)
-			b->lit_off[i + 1] += b->lit_off[i];
-		uint32_t *fill = calloc(nlit + 1, sizeof(uint32_t));
-		if (!fill)
-			rc = UG_ERR_NOMEM;
-		for (size_t i = 0; rc == UG_OK && i < np; i++)
-			b->lit_rules[b->lit_off[pair_lit[i]] + fill[pair_lit[i]]++] = pair_rule[i];
+	ug_map_free(&ids);
+	return rc;
+}
+
+/* CSR literal id -> pairs, and each literal's length. */
+static int bucket_pairs(bucket *b, const lit_table *t)
+{
+	b->lit_off = calloc(t->nlit + 2, sizeof(uint32_t));
+	b->lit_pairs = calloc(t->np + 1, sizeof(lpair));
+	b->lit_len = calloc(t->nlit + 1, sizeof(uint32_t));
+	uint32_t *fill = calloc(t->nlit + 1, sizeof(uint32_t));
+	if (!b->lit_off || !b->lit_pairs || !b->lit_len || !fill) {
 		free(fill);
+		return UG_ERR_NOMEM;
 	}
-	if (rc == UG_OK) {
-		unsigned *flags = calloc(nlit + 1, sizeof(unsigned));
-		hs_compile_error_t *ce = NULL;
-		for (size_t i = 0; flags && i < nlit; i++)
-			flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
-		if (!flags)
-			rc = UG_ERR_NOMEM;
-		else if (hs_compile_lit_multi(exprs, flags, hsids, lens, (unsigned)nlit, HS_MODE_BLOCK, NULL, &b->db,
-		                              &ce) != HS_SUCCESS) {
-			rc = ug_error_set(err, UG_ERR_INVALID, "Vectorscan: %s", ce ? ce->message : "compile failed");
-			hs_free_compile_error(ce);
+	for (size_t i = 0; i < t->nlit; i++)
+		b->lit_len[i] = (uint32_t)t->lens[i];
+	for (size_t i = 0; i < t->np; i++)
+		b->lit_off[t->pair_lit[i] + 1]++;
+	for (size_t i = 0; i < t->nlit; i++)
+		b->lit_off[i + 1] += b->lit_off[i];
+	size_t p = 0;
+	for (size_t i = 0; i < b->nl; i++)
+		for (size_t j = 0; j < b->lsets[i].n; j++, p++) {
+			uint32_t id = t->pair_lit[p];
+			const lit *x = &b->lsets[i].v[j];
+			b->lit_pairs[b->lit_off[id] + fill[id]++] = (lpair){b->lrules[i], x->slot, x->anchor};
 		}
-		free(flags);
+	free(fill);
+	return UG_OK;
+}
+
+/* Every occurrence is reported (no single-match): an occurrence counts only
+ * in the right field, which need not be the first one. */
+static int bucket_db(bucket *b, const lit_table *t, ug_error *err)
+{
+	unsigned *flags = calloc(t->nlit + 1, sizeof(unsigned));
+	if (!flags)
+		return UG_ERR_NOMEM;
+	for (size_t i = 0; i < t->nlit; i++)
+		flags[i] = HS_FLAG_CASELESS;
+	hs_compile_error_t *ce = NULL;
+	int rc = UG_OK;
+	if (hs_compile_lit_multi(t->exprs, flags, t->ids, t->lens, (unsigned)t->nlit, HS_MODE_BLOCK, NULL,
+	                         &b->db, &ce) != HS_SUCCESS) {
+		rc = ug_error_set(err, UG_ERR_INVALID, "Vectorscan: %s", ce ? ce->message : "compile failed");
+		hs_free_compile_error(ce);
 	}
+	free(flags);
+	return rc;
+}
+
+static int bucket_compile(bucket *b, ug_error *err)
+{
+	if (!b->nl)
+		return UG_OK;
+	lit_table t = {0};
+	int rc = lit_table_fill(b, &t);
+	if (rc == UG_OK)
+		rc = bucket_pairs(b, &t);
+	if (rc == UG_OK)
+		rc = bucket_db(b, &t, err);
 	if (rc == UG_ERR_NOMEM)
 		ug_error_set(err, rc, "out of memory");
-	free(exprs);
-	free(lens);
-	free(hsids);
-	free(pair_lit);
-	free(pair_rule);
-	ug_map_free(&ids);
+	lit_table_free(&t);
 	return rc;
 }
 
@@ -441,7 +613,7 @@ int sg_prefilter_build(ug_sigma *s, ug_error *err)
 		if (r->kind != SG_R_DETECT || !r->nsrcs)
 			continue;
 		lits l = cond_lits(r, r->cond);
-		rc = place_rule(pf, (uint32_t)i, r, &l);
+		rc = place_rule(pf, s->slots, (uint32_t)i, r, &l);
 		lits_free(&l);
 	}
 	for (size_t i = 0; i < pf->nb && rc == UG_OK; i++)
@@ -474,7 +646,8 @@ void sg_prefilter_free(sg_prefilter *pf)
 		if (b->names_init)
 			ug_map_free(&b->names);
 		free(b->lit_off);
-		free(b->lit_rules);
+		free(b->lit_pairs);
+		free(b->lit_len);
 	}
 	free(pf->b);
 	ug_map_free(&pf->keys);
@@ -510,14 +683,45 @@ typedef struct scan_ctx {
 	const bucket *b;
 } scan_ctx;
 
+/* The field value (segment of the scanned text) holding offset at. */
+static const struct sg_seg *seg_at(const ug_sigma_scratch *sc, size_t at)
+{
+	size_t lo = 0, hi = sc->nsegs;
+	while (lo < hi) { /* first segment ending after at */
+		size_t mid = (lo + hi) / 2;
+		if (sc->segs[mid].end < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sc->nsegs && sc->segs[lo].start <= at ? &sc->segs[lo] : NULL;
+}
+
+/* Does an occurrence [start, end) in segment g count for pair p? */
+static bool pair_ok(ug_sigma_scratch *sc, const lpair *p, const struct sg_seg *g, size_t start, size_t end)
+{
+	if ((p->anchor & A_START) && start != g->start)
+		return false;
+	if ((p->anchor & A_END) && end != g->end)
+		return false;
+	return p->slot == SG_NO_SLOT || sg_slot_index(&sc->e, p->slot) == g->field + 1;
+}
+
 static int on_literal(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
 	(void)from;
-	(void)to;
 	(void)flags;
 	scan_ctx *c = ctx;
-	for (uint32_t i = c->b->lit_off[id]; i < c->b->lit_off[id + 1]; i++)
-		add_cand(c->sc, c->b->lit_rules[i]);
+	ug_sigma_scratch *sc = c->sc;
+	size_t end = (size_t)to, start = end - c->b->lit_len[id];
+	const struct sg_seg *g = seg_at(sc, start);
+	if (!g || end > g->end)
+		return 0; /* across two values: no rule needs that */
+	for (uint32_t i = c->b->lit_off[id]; i < c->b->lit_off[id + 1]; i++) {
+		const lpair *p = &c->b->lit_pairs[i];
+		if (sc->stamp[p->rule] != sc->cur && pair_ok(sc, p, g, start, end))
+			add_cand(sc, p->rule);
+	}
 	return 0;
 }
 
@@ -536,15 +740,25 @@ static bool field_wanted(const bucket *b, const ug_field *f)
 	return ug_map_get(&b->names, last) != NULL || ug_sv_find_char(last, ' ') != SIZE_MAX;
 }
 
-static void event_text(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
+/* The values of the fields b's rules can read, each followed by '\n', and
+ * where each lies (segments, in text order). False when out of memory. */
+static bool event_text(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
 {
 	ug_buf_clear(&sc->text);
+	sc->nsegs = 0;
+	struct sg_seg *segs = sg_grow(sc->segs, &sc->seg_cap, ev->nfields + 1, sizeof(*segs));
+	if (!segs)
+		return false;
+	sc->segs = segs;
 	for (uint32_t i = 0; i < ev->nfields; i++) {
 		if (!field_wanted(b, &ev->fields[i]))
 			continue;
+		uint32_t at = (uint32_t)sc->text.len;
 		ug_buf_append_sv(&sc->text, ev->fields[i].value);
+		segs[sc->nsegs++] = (struct sg_seg){at, (uint32_t)sc->text.len, i};
 		ug_buf_putc(&sc->text, '\n');
 	}
+	return !sc->text.oom;
 }
 
 static void use_bucket(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
@@ -553,7 +767,11 @@ static void use_bucket(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev
 		add_cand(sc, b->always[i]);
 	if (!b->db)
 		return;
-	event_text(sc, b, ev);
+	if (!event_text(sc, b, ev)) { /* out of memory: every gated rule is a candidate */
+		for (size_t i = 0; i < b->nl; i++)
+			add_cand(sc, b->lrules[i]);
+		return;
+	}
 	scan_ctx c = {sc, b};
 	hs_scan(b->db, sc->text.p ? sc->text.p : "", (unsigned)sc->text.len, 0, sc->hs, on_literal, &c);
 }
@@ -590,11 +808,7 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
                                const uint32_t **rules)
 {
 	const sg_prefilter *pf = s->pf;
-	sc->ncand = 0;
-	if (++sc->cur == 0) { /* stamp wrap-around: forget all stamps */
-		memset(sc->stamp, 0, pf->nrules * sizeof(uint32_t));
-		sc->cur = 1;
-	}
+	sc->ncand = 0; /* sc->cur is this event's stamp (ug_sigma_match) */
 	struct sg_bcache *c = NULL;
 	bool cacheable = ev->channel.n <= sizeof(c->ch);
 	for (size_t i = 0; cacheable && i < UG_ARRAY_LEN(sc->bcache); i++) {

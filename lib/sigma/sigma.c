@@ -91,6 +91,7 @@ void ug_sigma_free(ug_sigma *s)
 	free(s->filters);
 	free(s->rejects.v);
 	sg_prefilter_free(s->pf);
+	sg_slots_free(s);
 	sg_corr_state_free(s->cs);
 	sg_mapping_free(&s->mapping);
 	ug_map_free(&s->placeholders);
@@ -163,6 +164,8 @@ int ug_sigma_compile(ug_sigma *s, ug_error *err)
 	const char *why = sg_corr_resolve(s);
 	if (why)
 		return ug_error_set(err, UG_ERR_NOMEM, "%s", why);
+	if (sg_slots_build(s) != UG_OK)
+		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
 	rc = sg_prefilter_build(s, err);
 	if (rc == UG_OK)
 		s->compiled = true;
@@ -191,7 +194,11 @@ int ug_sigma_scratch_new(const ug_sigma *s, ug_sigma_scratch **out)
 	sc->cand = calloc(n, sizeof(uint32_t));
 	sc->ccap = n;
 	sc->e.md = pcre2_match_data_create(1, NULL);
-	if (!sc->stamp || !sc->cand || !sc->e.md || sg_prefilter_scratch(s->pf, &sc->hs) != UG_OK) {
+	sc->e.slots = s->slots;
+	sc->e.slot_stamp = calloc(s->nslots + 1, sizeof(uint32_t));
+	sc->e.slot_at = calloc(s->nslots + 1, sizeof(uint32_t));
+	if (!sc->stamp || !sc->cand || !sc->e.md || !sc->e.slot_stamp || !sc->e.slot_at ||
+	    sg_prefilter_scratch(s->pf, &sc->hs) != UG_OK) {
 		ug_sigma_scratch_free(sc);
 		return UG_ERR_NOMEM;
 	}
@@ -205,10 +212,13 @@ void ug_sigma_scratch_free(ug_sigma_scratch *sc)
 		return;
 	sg_prefilter_scratch_free(sc->hs);
 	pcre2_match_data_free(sc->e.md);
+	free(sc->e.slot_stamp);
+	free(sc->e.slot_at);
 	free(sc->stamp);
 	free(sc->cand);
 	free(sc->hits);
 	ug_buf_free(&sc->text);
+	free(sc->segs);
 	ug_buf_free(&sc->key);
 	free(sc);
 }
@@ -217,9 +227,16 @@ size_t ug_sigma_match(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *e
                       const ug_sigma_hit **hits)
 {
 	const uint32_t *cand;
+	if (++sc->cur == 0) { /* stamp wrap-around: forget all stamps */
+		memset(sc->stamp, 0, s->nrules * sizeof(uint32_t));
+		memset(sc->e.slot_stamp, 0, s->nslots * sizeof(uint32_t));
+		sc->cur = 1;
+	}
+	sc->e.ev = ev;
+	sc->e.src = NULL;
+	sc->e.stamp = sc->cur;
 	size_t nc = sg_prefilter_candidates(s, sc, ev, &cand);
 	sc->nhits = 0;
-	sc->e.ev = ev;
 	for (size_t i = 0; i < nc; i++) {
 		const sg_rule *r = s->rules[cand[i]];
 		sc->e.src = sg_src_of(r, ev);

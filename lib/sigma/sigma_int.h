@@ -7,6 +7,7 @@
  *   logsource.c  the logsource mapping file -> sources (channel, EventIDs, renames)
  *   match.c      evaluating a rule on an event
  *   prefilter.c  dispatch by channel/EventID and Vectorscan literal prefilter
+ *   slots.c      field names interned once; per-event field resolution, cached
  *   correlate.c  correlation rules over kept hits, in time order
  *   sigma.c      the public API
  *
@@ -58,6 +59,7 @@ typedef struct sg_val {
 	ug_sv lit;         /* literal bytes (lower-cased unless cased); glob bytes; fieldref name */
 	const uint8_t *gf; /* SG_M_GLOB: per byte of lit, SG_G_* */
 	uint16_t refcanon; /* SG_M_FIELDREF */
+	uint32_t refslot;  /* SG_M_FIELDREF: slot of the referenced name (slots.c) */
 	double num;
 	uint8_t ip[16];
 	pcre2_code *re;
@@ -67,6 +69,7 @@ typedef struct sg_val {
 typedef struct sg_item {
 	ug_sv field;       /* empty: keyword (any field's value) */
 	uint16_t canon;    /* canonical id of field, UG_F_NONE when not canonical */
+	uint32_t slot;     /* slot of field (slots.c); SG_NO_SLOT for keywords */
 	bool all;          /* values ANDed (else ORed) */
 	bool neq;          /* true when no value matches (values ORed inside) */
 	sg_val *v;
@@ -100,6 +103,7 @@ typedef struct sg_cond {
 
 typedef struct sg_rename {
 	ug_sv from, to;          /* Sigma field name -> the event's field name */
+	uint32_t from_slot, to_slot; /* their slots, set by sg_slots_build */
 } sg_rename;
 
 /* One concrete source: events on one of channels (any when none) with one
@@ -182,6 +186,10 @@ struct ug_sigma {
 	sg_prefilter *pf;
 	sg_corr_state *cs;
 	size_t max_sels;
+	struct sg_slot *slots;   /* interned field names (slots.c) */
+	uint32_t nslots;
+	size_t slot_cap;
+	ug_map slot_ids;         /* name -> slot + 1 */
 };
 
 /* A list of strings (placeholder values). */
@@ -214,6 +222,10 @@ const char *sg_cond_parse(ug_arena *a, ug_sv text, const sg_sel *sels, uint32_t 
 typedef struct sg_eval {
 	const ug_event *ev;
 	const sg_src *src;       /* the source the event came through (renames) */
+	const struct sg_slot *slots; /* the set's slots */
+	uint32_t *slot_stamp;    /* per slot: stamp of the event it was resolved on; NULL: no cache */
+	uint32_t *slot_at;       /* per slot: index + 1 of the event's field, 0 when absent */
+	uint32_t stamp;          /* the current event's stamp (never 0 while cached) */
 	pcre2_match_data *md;
 	char *lower;             /* scratch */
 	size_t lower_cap;
@@ -224,6 +236,28 @@ const sg_src *sg_src_of(const sg_rule *r, const ug_event *ev);
 bool sg_src_accepts(const sg_src *src, const ug_event *ev);
 bool sg_rule_eval(const ug_sigma *s, const sg_rule *r, sg_eval *e);
 ug_sv sg_field_get(const sg_eval *e, ug_sv field, uint16_t canon, bool *present);
+/* The event's field a rule's name resolves to (canonical id, exact name,
+ * case-insensitive name, dotted suffix, name without spaces); NULL when none. */
+const ug_field *sg_find_field(const ug_event *ev, ug_sv name, uint16_t canon);
+
+/* slots.c: every field name rules read is interned once (item fields,
+ * |fieldref names, logsource renames). Invariant: slots never change after
+ * ug_sigma_compile, so the per-event cache (sg_eval.slot_*) is indexed by
+ * them. */
+#define SG_NO_SLOT UINT32_MAX
+typedef struct sg_slot {
+	ug_sv name;
+	uint16_t canon;
+} sg_slot;
+int sg_slots_build(ug_sigma *s);
+void sg_slots_free(ug_sigma *s);
+/* slot as the source src renames it (src may be NULL). */
+uint32_t sg_slot_renamed(const sg_src *src, uint32_t slot);
+/* Index + 1 of the event field slot (already renamed) resolves to, 0 when
+ * absent; cached per event when e has a cache. */
+uint32_t sg_slot_index(const sg_eval *e, uint32_t slot);
+/* The value of a rule's field slot on e's event, through e->src's renames. */
+ug_sv sg_slot_get(const sg_eval *e, uint32_t slot, bool *present);
 
 /* prefilter.c */
 int sg_prefilter_build(ug_sigma *s, ug_error *err);
@@ -274,6 +308,10 @@ struct ug_sigma_scratch {
 	uint8_t *lit_hit;        /* per literal of the bucket: seen in this event */
 	size_t lit_cap;
 	ug_buf text;             /* the event's values, scanned by Vectorscan */
+	struct sg_seg {          /* where each value lies in text: [start, end), fields[field] */
+		uint32_t start, end, field;
+	} *segs;
+	size_t nsegs, seg_cap;
 	ug_buf key;              /* bucket key being looked up */
 	struct sg_bcache {       /* recent (channel, EventID, kind) -> buckets: events come in runs */
 		char ch[64];

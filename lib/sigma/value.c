@@ -290,11 +290,13 @@ static bool t_base64(slist *l, bool offset)
 				if (to < from)
 					to = from;
 			}
-			sstr s;
+			sstr s = {0};
 			bool ok = ug_buf_ok(&enc) && ss_from_bytes(&s, enc.p + from, to - from);
 			ug_buf_free(&enc);
-			if (!ok || !sl_push(&out, &s))
+			if (!ok || !sl_push(&out, &s)) {
+				ss_free(&s); /* a partial string, or one the list could not take */
 				goto fail;
+			}
 		}
 	}
 	sl_free(l);
@@ -400,7 +402,6 @@ static void finish_str(ug_arena *a, const sstr *v, bool cased, sg_val *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->cased = cased;
-	size_t from = 0, to = v->n;
 	bool lead = v->n && v->f[0] == SG_G_STAR, trail = v->n > 1 && v->f[v->n - 1] == SG_G_STAR;
 	if (v->n == 1 && lead) /* "*" alone: any value (present) */
 		trail = false;
@@ -424,8 +425,7 @@ static void finish_str(ug_arena *a, const sstr *v, bool cased, sg_val *out)
 		out->gf = f;
 		return;
 	}
-	from = lead;
-	to = v->n - (size_t)trail;
+	size_t from = lead, to = v->n - (size_t)trail;
 	out->lit = ug_sv_make(b + from, to - from);
 	out->kind = lead && trail ? SG_M_CONTAINS : lead ? SG_M_SUFFIX : trail ? SG_M_PREFIX : SG_M_EQ;
 }

@@ -418,6 +418,8 @@ static void map_record(ug_rec *r, ug_sv record, const ug_json_doc *doc, const wj
 	ug_rec_emit(r);
 }
 
+#define WJ_STACK_TOKENS 512
+
 static void wj_parse(ug_rec *r, ug_sv record, const wj_spec *spec)
 {
 	const wj_state *st = r->file_state;
@@ -425,8 +427,9 @@ static void wj_parse(ug_rec *r, ug_sv record, const wj_spec *spec)
 		ug_rec_skip(r, "format state missing", record);
 		return;
 	}
+	ug_json_tok toks[WJ_STACK_TOKENS]; /* most records fit: no allocation per record */
 	ug_json_doc doc;
-	ug_json_doc_init(&doc);
+	ug_json_doc_init_buf(&doc, toks, WJ_STACK_TOKENS);
 	int rc = ug_json_parse(&doc, record);
 	if (rc != UG_OK) {
 		size_t at = doc.err_offset > 24 ? doc.err_offset - 24 : 0;

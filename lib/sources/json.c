@@ -36,9 +36,20 @@ void ug_json_doc_init(ug_json_doc *doc)
 	memset(doc, 0, sizeof(*doc));
 }
 
+void ug_json_doc_init_buf(ug_json_doc *doc, ug_json_tok *toks, uint32_t cap)
+{
+	memset(doc, 0, sizeof(*doc));
+	if (!toks || !cap)
+		return; /* nothing lent: an ordinary doc */
+	doc->toks = toks;
+	doc->cap = cap;
+	doc->borrowed = true;
+}
+
 void ug_json_doc_free(ug_json_doc *doc)
 {
-	free(doc->toks);
+	if (!doc->borrowed)
+		free(doc->toks);
 	memset(doc, 0, sizeof(*doc));
 }
 
@@ -221,9 +232,12 @@ static int grow(ug_json_doc *doc)
 		cap = JSON_MAX_TOKENS;
 	if (cap <= doc->cap)
 		return UG_ERR_RANGE;
-	ug_json_tok *t = realloc(doc->toks, (size_t)cap * sizeof(*t));
+	ug_json_tok *t = realloc(doc->borrowed ? NULL : doc->toks, (size_t)cap * sizeof(*t));
 	if (!t)
 		return UG_ERR_NOMEM;
+	if (doc->borrowed && doc->ntoks)
+		memcpy(t, doc->toks, (size_t)doc->ntoks * sizeof(*t));
+	doc->borrowed = false;
 	doc->toks = t;
 	doc->cap = cap;
 	return UG_OK;

@@ -40,12 +40,16 @@ typedef struct ug_json_tok {
 typedef struct ug_json_doc {
 	ug_json_tok *toks;
 	uint32_t ntoks, cap;
+	bool borrowed;         /* toks is the caller's (ug_json_doc_init_buf) until it must grow */
 	/* on error: */
 	size_t err_offset;     /* byte offset in the text */
 	const char *err_reason;/* static text */
 } ug_json_doc;
 
 void ug_json_doc_init(ug_json_doc *doc);
+/* Start with the caller's token array (e.g. on the stack: no allocation for
+ * records that fit); a bigger text moves the tokens to the heap. */
+void ug_json_doc_init_buf(ug_json_doc *doc, ug_json_tok *toks, uint32_t cap);
 void ug_json_doc_free(ug_json_doc *doc);
 /* Parse exactly one JSON value (surrounding whitespace allowed). UG_OK, or
  * UG_ERR_PARSE with err_offset/err_reason set, or UG_ERR_NOMEM. Object keys

@@ -304,6 +304,28 @@ static void test_token_layout(void **state)
 	ug_json_doc_free(&doc);
 }
 
+/* A lent token array is used while it suffices, and left (tokens copied to
+ * the heap) when the text needs more; the lender's array is never freed. */
+static void test_borrowed_tokens(void **state)
+{
+	(void)state;
+	ug_json_tok small[4];
+	ug_json_doc doc;
+	ug_json_doc_init_buf(&doc, small, 4);
+	assert_int_equal(ug_json_parse(&doc, ug_sv_from("[1,2]")), UG_OK);
+	assert_ptr_equal(doc.toks, small);
+	assert_int_equal(ug_json_parse(&doc, ug_sv_from("{\"a\":[1,2,3,{\"b\":\"c\"}]}")), UG_OK);
+	assert_ptr_not_equal(doc.toks, small);
+	assert_int_equal(doc.ntoks, 9);
+	assert_int_equal(doc.toks[0].end, 9);
+	assert_sv_eq(doc.toks[1].raw, "a");
+	assert_sv_eq(doc.toks[8].raw, "c");
+	ug_json_doc_free(&doc);
+	ug_json_doc_init_buf(&doc, NULL, 0); /* nothing lent: an ordinary doc */
+	assert_int_equal(ug_json_parse(&doc, ug_sv_from("[true]")), UG_OK);
+	ug_json_doc_free(&doc);
+}
+
 static void test_numbers(void **state)
 {
 	(void)state;
@@ -1470,6 +1492,7 @@ int main(void)
 	    cmocka_unit_test(test_n_cases),
 	    cmocka_unit_test(test_error_reasons),
 	    cmocka_unit_test(test_token_layout),
+	    cmocka_unit_test(test_borrowed_tokens),
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_deep_nesting),
 	    cmocka_unit_test(test_huge_string),
