@@ -94,13 +94,7 @@ static int parse(ug_cli *cli, int argc, char **argv, egress_job *j)
 		                               "or --updater IMAGE and/or --update-host PATTERN");
 	if (argc - optind <= 0)
 		return ug_cli_usage_error(cli, "no input: give log files or directories");
-	if (j->input.tz_spec) {
-		ug_error err;
-		if (ug_tz_load(&j->input.tz, j->input.tz_spec, &err) != UG_OK)
-			return ug_cli_usage_error(cli, "--input-tz: %s", err.message);
-		j->input.opts.input_tz = j->input.tz;
-	}
-	return UG_CLI_CONTINUE;
+	return ug_cli_input_prepare(cli, &j->input);
 }
 
 static void print_allowlist(const char *out)
@@ -157,7 +151,7 @@ int ug_cmd_egress(ug_cli *cli, int argc, char **argv)
 	int rc = parse(cli, argc, argv, j);
 	if (rc == UG_CLI_CONTINUE)
 		rc = run(cli, j, argv + optind, (size_t)(argc - optind));
-	ug_tz_free(j->input.tz);
+	ug_cli_input_close(&j->input);
 	free(j->updaters);
 	free(j->hosts);
 	free(j);

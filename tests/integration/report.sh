@@ -103,6 +103,9 @@ done
 grep -vE '^(#|acl updguard_update_(hosts dstdomain|ips dst) [A-Za-z0-9.:-]+$|http_access allow updguard_update_(hosts|ips)$)' \
 	"$d/out/egress/squid.conf" >"$TMP/sq" && { fail "unexpected squid.conf lines"; cat "$TMP/sq" >&2; } \
 	|| pass "squid.conf holds only acl/http_access lines"
+# egress reads its input as every command does (--format, --input-tz ZONE and GLOB=ZONE)
+expect_rc 2 "egress: a bad --input-tz GLOB=ZONE is a usage error" -- \
+	"$UG" egress --profile "$ROOT/profiles/escan.yml" --input-tz '*dhcp*=Not/AZone' "$d/logs"
 "$UG" -q egress --profile "$ROOT/profiles/escan.yml" --window "$W" --out "$d/eg" "$d/logs" >"$TMP/eg" 2>"$TMP/eg.err"
 cmp -s "$TMP/eg" "$d/out/egress/allowlist.csv" && pass "updguard egress prints the same allowlist" \
 	|| { fail "updguard egress output differs"; head -5 "$TMP/eg" "$TMP/eg.err" >&2; }
