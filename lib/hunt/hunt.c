@@ -359,6 +359,17 @@ static int behaviour_pass(hu_run *r, char *const *paths, size_t npaths, ug_error
 	return rc;
 }
 
+/* Read the behaviour and judge it against the fleet's baseline. */
+static int judge(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
+{
+	int rc = behaviour_pass(r, paths, npaths, err);
+	if (rc != UG_OK)
+		return rc;
+	hu_behaviour_finish(r);
+	hu_baseline_finish(r);
+	return UG_OK;
+}
+
 static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 {
 	ug_input *in1 = NULL;
@@ -373,11 +384,9 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 	ug_input_free(in1);
 	rc = hu_deliveries_finish(r);
 	if (rc == UG_OK)
-		rc = behaviour_pass(r, paths, npaths, err);
+		rc = judge(r, paths, npaths, err);
 	if (rc != UG_OK)
 		return rc;
-	hu_behaviour_finish(r);
-	hu_baseline_finish(r);
 	if (!r->window_given && hu_window_infer(r)) {
 		ug_log_info(r->ctx, "no --window: inferred one from the data (docs/hunt.md)");
 		/* judge again with the inferred window: the deliveries outside it
@@ -385,11 +394,9 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 		r->window_inferred = true;
 		rc = hu_window_apply(r);
 		if (rc == UG_OK)
-			rc = behaviour_pass(r, paths, npaths, err);
+			rc = judge(r, paths, npaths, err);
 		if (rc != UG_OK)
 			return rc;
-		hu_behaviour_finish(r);
-		hu_baseline_finish(r);
 	}
 	rc = hu_verdicts(r);
 	if (rc == UG_OK)
