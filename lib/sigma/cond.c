@@ -172,12 +172,13 @@ static sg_cond *parse_unary(parser *p)
 	return c;
 }
 
-static sg_cond *parse_and(parser *p)
+/* operand (kw operand)*, left-associative: one level of the precedence. */
+static sg_cond *parse_chain(parser *p, const char *kw, sg_op kind, sg_cond *(*operand)(parser *))
 {
-	sg_cond *l = parse_unary(p);
-	while (l && is_kw(peek(p), "and")) {
+	sg_cond *l = operand(p);
+	while (l && is_kw(peek(p), kw)) {
 		next(p);
-		sg_cond *c = node(p, SG_C_AND), *r = parse_unary(p);
+		sg_cond *c = node(p, (uint8_t)kind), *r = operand(p);
 		if (!c || !r)
 			return NULL;
 		c->a = l;
@@ -187,19 +188,14 @@ static sg_cond *parse_and(parser *p)
 	return l;
 }
 
+static sg_cond *parse_and(parser *p)
+{
+	return parse_chain(p, "and", SG_C_AND, parse_unary);
+}
+
 static sg_cond *parse_expr(parser *p)
 {
-	sg_cond *l = parse_and(p);
-	while (l && is_kw(peek(p), "or")) {
-		next(p);
-		sg_cond *c = node(p, SG_C_OR), *r = parse_and(p);
-		if (!c || !r)
-			return NULL;
-		c->a = l;
-		c->b = r;
-		l = c;
-	}
-	return l;
+	return parse_chain(p, "or", SG_C_OR, parse_and);
 }
 
 const char *sg_cond_parse(ug_arena *a, ug_sv text, const sg_sel *sels, uint32_t nsels, sg_cond **out)
