@@ -337,8 +337,7 @@ static void on_file(ctx2 *c)
 		if (c->lin_dv && key_for(dkey, sizeof(dkey), c->ev->host, path))
 			ug_map_put(&r->dropped, ug_sv_from(dkey), c->lin_dv);
 	} else if (inside && (c->lin_dv || !exec)) {
-		feature(c, HU_PRODUCT_FILE, ug_sv_from(hu_norm_path(r, path, true)), path,
-		        path);
+		feature(c, HU_PRODUCT_FILE, ug_sv_from(norm), path, path);
 	}
 	ug_sv hashes = ug_event_get(c->ev, UG_F_HASHES);
 	size_t i = ug_sv_find_nocase(hashes, UG_SV("SHA256="));

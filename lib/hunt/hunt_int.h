@@ -254,7 +254,7 @@ void hu_append_list(hu_run *r, char **list, ug_sv item, char sep);
 int hu_ipmap_note(hu_run *r, ug_sv ip, uint32_t host, ug_time t);
 void hu_ipmap_finish(hu_run *r);
 /* Host that had ip at time t, or NULL. */
-hu_host *hu_ipmap_lookup(hu_run *r, ug_sv ip, ug_time t);
+hu_host *hu_ipmap_lookup(const hu_run *r, ug_sv ip, ug_time t);
 void hu_ipmap_free(hu_run *r);
 
 /* deliveries.c */

@@ -64,7 +64,7 @@ void hu_ipmap_finish(hu_run *r)
 	}
 }
 
-hu_host *hu_ipmap_lookup(hu_run *r, ug_sv ip, ug_time t)
+hu_host *hu_ipmap_lookup(const hu_run *r, ug_sv ip, ug_time t)
 {
 	hu_ipent *ent = ug_map_get(&r->ipmap, ip);
 	if (!ent || !ent->n)

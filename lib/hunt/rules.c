@@ -102,7 +102,7 @@ static uint32_t after_window_delivery(const hu_run *r, const ug_event *ev)
 		if (!ip.n)
 			ip = ug_event_get(ev, UG_F_C_IP);
 		if (ip.n)
-			h = hu_ipmap_lookup((hu_run *)r, ip, ev->ts);
+			h = hu_ipmap_lookup(r, ip, ev->ts);
 	}
 	if (!h || h->first_window == UINT32_MAX || ev->ts == UG_TIME_INVALID)
 		return UINT32_MAX;
