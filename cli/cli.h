@@ -82,6 +82,7 @@ typedef struct ug_cli_input {
 	size_t ntz_rules;
 	ug_tz *tz;
 	ug_tz *rule_tz[UG_CLI_TZ_MAX];
+	char *rule_glob[UG_CLI_TZ_MAX];      /* the GLOB part of each spec (owned) */
 	ug_tz_rule tz_rules[UG_CLI_TZ_MAX];
 	ug_input *in;
 } ug_cli_input;

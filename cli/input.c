@@ -36,9 +36,12 @@ static int load_rule(ug_cli *cli, ug_cli_input *ci, size_t i)
 		return ug_cli_usage_error(cli, "--input-tz %s: needs GLOB=ZONE", spec);
 	if (ug_tz_load(&ci->rule_tz[i], eq + 1, &err) != UG_OK)
 		return ug_cli_usage_error(cli, "--input-tz %s: %s", spec, err.message);
-	/* the glob is the spec up to '=': argv outlives the input, so cut it there */
-	((char *)spec)[eq - spec] = '\0';
-	ci->tz_rules[i] = (ug_tz_rule){spec, ci->rule_tz[i]};
+	ci->rule_glob[i] = strndup(spec, (size_t)(eq - spec));
+	if (!ci->rule_glob[i]) {
+		fprintf(stderr, "updguard: out of memory\n");
+		return UG_EXIT_FAILURE;
+	}
+	ci->tz_rules[i] = (ug_tz_rule){ci->rule_glob[i], ci->rule_tz[i]};
 	return UG_CLI_CONTINUE;
 }
 
@@ -141,7 +144,9 @@ void ug_cli_input_close(ug_cli_input *ci)
 	ug_tz_free(ci->tz);
 	for (size_t i = 0; i < UG_CLI_TZ_MAX; i++) {
 		ug_tz_free(ci->rule_tz[i]);
+		free(ci->rule_glob[i]);
 		ci->rule_tz[i] = NULL;
+		ci->rule_glob[i] = NULL;
 	}
 	ci->in = NULL;
 	ci->tz = NULL;
