@@ -334,27 +334,23 @@ static void take_sources(hu_run *r, ug_input *in)
 	ug_buf_free(&b);
 }
 
-/* Pass 2, feeding the known-indicator sweep too the first time, and the
- * Sigma second stage (its matching done in the reader's workers). */
-static int pass2_event(const ug_event *ev, void *user)
+/* Pass 2 with the workers' result: the sweep's and the rules' hits first. */
+static int pass2_result(const ug_event *ev, void *result, void *user)
 {
 	hu_run *r = user;
-	if (r->sweeping && hu_sweep_event(r, ev))
+	if (hu_workers_take(r, ev, result))
 		return 1;
 	return hu_pass2_event(ev, user);
 }
 
-static int pass2_result(const ug_event *ev, void *result, void *user)
-{
-	hu_rules_event(user, ev, result);
-	return pass2_event(ev, user);
-}
-
+/* The behaviour pass, feeding the known-indicator sweep too the first time,
+ * and the Sigma second stage (their matching done in the reader's workers). */
 static int behaviour_pass(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 {
 	r->sweeping = r->sweep != NULL;
+	hu_rules_pass_begin(r);
 	ug_event_hook hook;
-	int rc = read_pass(r, paths, npaths, pass2_event, hu_rules_hook(r, &hook), pass2_result, NULL, err);
+	int rc = read_pass(r, paths, npaths, hu_pass2_event, hu_workers_hook(r, &hook), pass2_result, NULL, err);
 	r->sweeping = false; /* swept once: a later pass only judges again */
 	return rc;
 }

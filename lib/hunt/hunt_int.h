@@ -378,18 +378,41 @@ const char *hu_ioc_technique(const hu_known_ioc *ioc);
  * the result's IOC list. hu_sweep_free forgets it (idempotent). */
 int hu_sweep_begin(hu_run *r, ug_error *err);
 int hu_sweep_event(hu_run *r, const ug_event *ev);
+/* The same split in two (workers.c): hu_sweep_match in a reader worker,
+ * read-only, writes at most cap of the event's hits to out and returns how
+ * many there are (0 when this pass does not sweep); hu_sweep_take notes them
+ * in the consumer (n > cap: it matches the event again itself). raw points
+ * into the event. */
+typedef struct hu_ioc_found {
+	uint32_t ioc;          /* index in the sweep's indicator set */
+	const char *field;     /* static */
+	ug_sv raw;
+} hu_ioc_found;
+size_t hu_sweep_match(const hu_run *r, const ug_event *ev, hu_ioc_found *out, size_t cap);
+int hu_sweep_take(hu_run *r, const ug_event *ev, const hu_ioc_found *f, size_t n, size_t cap);
 int hu_sweep_finish(hu_run *r, ug_error *err);
 void hu_sweep_free(hu_run *r);
 
+/* workers.c — the behaviour pass's work in the reader's parse workers (the
+ * sweep's and the rules' matching): hu_workers_hook fills *hook (NULL when
+ * there is nothing to do there), hu_workers_take hands an event's result to
+ * the sweep and the rules in the consumer and frees it. */
+struct ug_event_hook;
+const struct ug_event_hook *hu_workers_hook(hu_run *r, struct ug_event_hook *hook);
+int hu_workers_take(hu_run *r, const ug_event *ev, void *result);
+
 /* rules.c — the Sigma second stage (--rules): hu_rules_begin before the
  * first pass (compiles the rules; nothing when none are given);
- * hu_rules_hook fills *hook for the behaviour pass's reader (NULL when no
- * rules) and hu_rules_event takes each event's worker result there;
+ * hu_rules_pass_begin before each behaviour pass; in the reader's workers
+ * (workers.c) hu_rules_block_begin/match/block_end, read-only on the run;
+ * the consumer hands each match result to hu_rules_event (which frees it);
  * hu_rules_finish after the verdicts adds the hits of compromised and
  * suspicious hosts to their evidence. hu_rules_free is idempotent. */
-struct ug_event_hook;
 int hu_rules_begin(hu_run *r, ug_error *err);
-const struct ug_event_hook *hu_rules_hook(hu_run *r, struct ug_event_hook *hook);
+void hu_rules_pass_begin(hu_run *r);
+void *hu_rules_block_begin(const hu_run *r);
+void *hu_rules_match(const hu_run *r, const ug_event *ev, void *state);
+void hu_rules_block_end(void *state);
 void hu_rules_event(hu_run *r, const ug_event *ev, void *result);
 int hu_rules_finish(hu_run *r, ug_error *err);
 void hu_rules_free(hu_run *r);

@@ -109,16 +109,14 @@ static uint32_t after_window_delivery(const hu_run *r, const ug_event *ev)
 	return ev->ts >= h->dv[h->first_window]->d.time - r->skew ? h->id : UINT32_MAX;
 }
 
-static void *rl_block_begin(void *user)
+void *hu_rules_block_begin(const hu_run *r)
 {
-	hu_run *r = user;
 	ug_sigma_scratch *sc = NULL;
 	return ug_sigma_scratch_new(r->rules->set, &sc) == UG_OK ? sc : NULL;
 }
 
-static void *rl_event(const ug_event *ev, void *state, void *user)
+void *hu_rules_match(const hu_run *r, const ug_event *ev, void *state)
 {
-	hu_run *r = user;
 	if (!state)
 		return NULL;
 	uint32_t host = after_window_delivery(r, ev);
@@ -137,28 +135,19 @@ static void *rl_event(const ug_event *ev, void *state, void *user)
 	return res;
 }
 
-static void rl_block_end(void *state, void *user)
+void hu_rules_block_end(void *state)
 {
-	(void)user;
 	ug_sigma_scratch_free(state);
 }
 
-static void rl_result_free(void *result, void *user)
-{
-	(void)user;
-	free(result);
-}
-
-const ug_event_hook *hu_rules_hook(hu_run *r, ug_event_hook *hook)
+void hu_rules_pass_begin(hu_run *r)
 {
 	hu_rules *rl = r->rules;
 	if (!rl)
-		return NULL;
+		return;
 	/* a new behaviour pass (the window was inferred): judge its hits afresh */
 	rl->nhits = 0;
 	hu_set_free(&rl->by_key);
-	*hook = (ug_event_hook){rl_block_begin, rl_event, rl_block_end, rl_result_free, r};
-	return hook;
 }
 
 /* --- in the consumer --- */

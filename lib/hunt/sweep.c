@@ -1040,6 +1040,44 @@ static int sweep_event(const ug_event *ev, void *user)
 	return sw->oom ? 1 : 0;
 }
 
+/* --- matching in the reader's workers (workers.c), noting in the consumer --- */
+
+typedef struct collector {
+	const hu_iocset *set;
+	hu_ioc_found *out;
+	size_t cap, n;
+} collector;
+
+static void collect(void *user, const hu_known_ioc *ioc, const char *field, ug_sv raw)
+{
+	collector *c = user;
+	if (c->n < c->cap)
+		c->out[c->n] = (hu_ioc_found){(uint32_t)(ioc - c->set->v), field, raw};
+	c->n++;
+}
+
+size_t hu_sweep_match(const hu_run *r, const ug_event *ev, hu_ioc_found *out, size_t cap)
+{
+	if (!r->sweep || !r->sweeping)
+		return 0;
+	collector c = {&r->sweep->set, out, cap, 0};
+	hu_iocset_match(c.set, ev, collect, &c);
+	return c.n;
+}
+
+int hu_sweep_take(hu_run *r, const ug_event *ev, const hu_ioc_found *f, size_t n, size_t cap)
+{
+	sweep *sw = r->sweep;
+	if (!sw || !n)
+		return 0;
+	if (n > cap) /* more than the worker could hand on: match again here */
+		return sweep_event(ev, sw);
+	sw->ev = ev;
+	for (size_t i = 0; i < n; i++)
+		on_hit(sw, &sw->set.v[f[i].ioc], f[i].field, f[i].raw);
+	return sw->oom ? 1 : 0;
+}
+
 static int hit_cmp(const void *a, const void *b)
 {
 	const sw_hit *x = a, *y = b;

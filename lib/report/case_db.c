@@ -278,13 +278,11 @@ static void exec(wr *w, const char *sql, const char *what)
 
 static void unlink_side_files(const char *path)
 {
+	static const char *const side[] = {"-wal", "-shm", "-journal"};
 	char p[4200];
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-journal", path);
-	unlink(p);
+	for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++)
+		if (snprintf(p, sizeof(p), "%s%s", path, side[i]) < (int)sizeof(p))
+			unlink(p);
 }
 
 int ug_case_write_db(const ug_case *c, const char *path, ug_error *err)
