@@ -277,8 +277,16 @@ size_t ug_utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
-/* FNV-1a with a final avalanche (splitmix64 finaliser): simple, no alignment
- * assumptions, good enough distribution for open addressing. */
+/* Hashing for open addressing: eight bytes at a time, each word folded into
+ * the state by a 64x64->128-bit multiply whose halves are xored (one multiply
+ * per word instead of one per byte), then a splitmix64 finaliser. Not for
+ * cryptographic use. Both variants load the same words, so
+ * ug_hash_bytes_nocase(s) == ug_hash_bytes(lowercase(s)) on any host.
+ * W_MIX has the high bit set in every byte: no ASCII word cancels it. */
+#define W_MIX UINT64_C(0xe7037ed1a0b428db)
+#define S_MIX UINT64_C(0xa0761d6478bd642f)
+#define ONES UINT64_C(0x0101010101010101)
+
 static uint64_t hash_finish(uint64_t h)
 {
 	h ^= h >> 30;
@@ -288,20 +296,44 @@ static uint64_t hash_finish(uint64_t h)
 	return h ^ (h >> 31);
 }
 
+static inline uint64_t fold(uint64_t h, uint64_t w)
+{
+	unsigned __int128 m = (unsigned __int128)(w ^ W_MIX) * (h ^ S_MIX);
+	return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+
+/* The bytes 'A'..'Z' of w lowered, the rest (UTF-8 included) untouched. */
+static inline uint64_t lower8(uint64_t w)
+{
+	uint64_t low7 = w & (ONES * 0x7f);
+	uint64_t ge_a = low7 + ONES * (0x80 - 'A');     /* bit 7: byte >= 'A' */
+	uint64_t gt_z = low7 + ONES * (0x80 - 'Z' - 1); /* bit 7: byte > 'Z' */
+	uint64_t upper = ge_a & ~gt_z & ~w & (ONES * 0x80);
+	return w | (upper >> 2);
+}
+
+static inline uint64_t hash_words(const unsigned char *s, size_t n, bool nocase)
+{
+	uint64_t h = n;
+	uint64_t w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = fold(h, nocase ? lower8(w) : w);
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = fold(h, nocase ? lower8(w) : w);
+	}
+	return hash_finish(h);
+}
+
 uint64_t ug_hash_bytes(const void *p, size_t n)
 {
-	const unsigned char *s = p;
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * UINT64_C(0x100000001b3);
-	return hash_finish(h ^ n);
+	return hash_words(p, n, false);
 }
 
 uint64_t ug_hash_bytes_nocase(const void *p, size_t n)
 {
-	const char *s = p;
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)ug_ascii_lower(s[i])) * UINT64_C(0x100000001b3);
-	return hash_finish(h ^ n);
+	return hash_words(p, n, true);
 }

@@ -195,6 +195,53 @@ static void test_utf8(void **state)
 	}
 }
 
+/* The word-at-a-time hash: every length's tail counts, the case-blind
+ * variant equals the hash of the lowercased bytes (and only ASCII letters
+ * fold), and distinct short keys do not collide. */
+static void test_hash(void **state)
+{
+	(void)state;
+	const char *mixed = "C:\\Program Files\\Vendor\\UPDATE.EXE \xc3\x84\xc3\xa4 @[`{";
+	char lower[128];
+	size_t n = strlen(mixed);
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)(mixed[i] >= 'A' && mixed[i] <= 'Z' ? mixed[i] + 32 : mixed[i]);
+	for (size_t len = 0; len <= n; len++) {
+		assert_true(ug_hash_bytes_nocase(mixed, len) == ug_hash_bytes(lower, len));
+		if (len)
+			assert_true(ug_hash_bytes(lower, len) != ug_hash_bytes(lower, len - 1));
+	}
+	/* '@' '[' '`' '{' sit next to the letters and must not fold */
+	assert_true(ug_hash_bytes_nocase("@[", 2) != ug_hash_bytes_nocase("`{", 2));
+	assert_true(ug_hash_bytes("a\0", 2) != ug_hash_bytes("a", 1)); /* zero bytes vs length */
+	/* every one- and two-byte key, and 20,000 host-like names: no collision */
+	ug_map seen;
+	ug_map_init(&seen, false);
+	char key[32];
+	size_t keys = 0;
+	for (int a = 0; a < 256; a++)
+		for (int b = -1; b < 256; b++) {
+			key[0] = (char)a;
+			key[1] = (char)b;
+			uint64_t h = ug_hash_bytes(key, b < 0 ? 1 : 2);
+			bool created = false;
+			ug_map_entry *e = ug_map_upsert(&seen, ug_sv_make((const char *)&h, sizeof(h)), &created);
+			assert_non_null(e);
+			assert_true(created);
+			keys++;
+		}
+	for (int i = 0; i < 20000; i++) {
+		int kn = snprintf(key, sizeof(key), "WS-%s-%04d.corp.example", i % 2 ? "DE" : "IN", i);
+		uint64_t h = ug_hash_bytes(key, (size_t)kn);
+		bool created = false;
+		assert_non_null(ug_map_upsert(&seen, ug_sv_make((const char *)&h, sizeof(h)), &created));
+		assert_true(created);
+		keys++;
+	}
+	assert_int_equal(seen.count, keys);
+	ug_map_free(&seen);
+}
+
 static void test_map_basic(void **state)
 {
 	(void)state;
@@ -359,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_sv_split),
 		cmocka_unit_test(test_sv_numbers),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_map_basic),
 		cmocka_unit_test(test_map_nocase),
 		cmocka_unit_test(test_pool),
