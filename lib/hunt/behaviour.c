@@ -267,12 +267,19 @@ static const char *detail_of(hu_run *r, const ug_event *ev, ug_sv what)
 
 /* --- lineage --- */
 
-static bool key_for(char *buf, size_t cap, ug_sv host, ug_sv id)
+/* The delivery set s holds for (host, id); NULL when none or id is empty. */
+static hu_deliv *dv_of(const hu_run *r, const hu_set *s, ug_sv host, ug_sv id, bool nocase)
 {
-	if (!id.n)
-		return false;
-	snprintf(buf, cap, "%.*s|%.*s", UG_SV_ARG(host), UG_SV_ARG(id));
-	return true;
+	uint32_t v = id.n ? hu_set_get(s, hu_key2(host, id, nocase)) : 0;
+	return v ? r->dv[v - 1] : NULL;
+}
+
+static void dv_put(hu_set *s, ug_sv host, ug_sv id, bool nocase, const hu_deliv *d)
+{
+	bool created;
+	uint32_t *v = id.n ? hu_set_upsert(s, hu_key2(host, id, nocase), &created) : NULL;
+	if (v)
+		*v = d->id + 1;
 }
 
 static ug_sv proc_id(const ug_event *ev, bool parent)
@@ -287,24 +294,19 @@ static ug_sv proc_id(const ug_event *ev, bool parent)
  * parent's lineage, or the lineage that dropped its image. */
 static hu_deliv *lineage_of(hu_run *r, const ug_event *ev)
 {
-	char key[300];
-	hu_deliv *d = NULL;
-	if (key_for(key, sizeof(key), ev->host, proc_id(ev, false)))
-		d = ug_map_get(&r->lineage, ug_sv_from(key));
+	ug_sv id = proc_id(ev, false);
+	hu_deliv *d = dv_of(r, &r->lineage, ev->host, id, false);
 	if (d && ev->ts > UG_MAX(d->end, d->d.time) + SERIES_SPAN)
 		d = NULL; /* a long-lived process: its delivery is long past */
 	if (d || ev->kind != UG_KIND_PROCESS_START)
 		return d;
-	char pkey[300];
-	if (key_for(pkey, sizeof(pkey), ev->host, proc_id(ev, true)))
-		d = ug_map_get(&r->lineage, ug_sv_from(pkey));
-	char dkey[600];
-	if (!d && key_for(dkey, sizeof(dkey), ev->host, ug_event_get(ev, UG_F_IMAGE)))
-		d = ug_map_get(&r->dropped, ug_sv_from(dkey));
+	d = dv_of(r, &r->lineage, ev->host, proc_id(ev, true), false);
+	if (!d)
+		d = dv_of(r, &r->dropped, ev->host, ug_event_get(ev, UG_F_IMAGE), true);
 	if (d && ev->ts > UG_MAX(d->end, d->d.time) + SERIES_SPAN)
 		d = NULL;
-	if (d && key_for(key, sizeof(key), ev->host, proc_id(ev, false)))
-		ug_map_put(&r->lineage, ug_sv_from(key), d);
+	if (d)
+		dv_put(&r->lineage, ev->host, id, false, d);
 	return d;
 }
 
@@ -333,9 +335,8 @@ static void on_file(ctx2 *c)
 	if ((exec && !inside) || startup) {
 		/* anything in a Startup folder runs at logon, a shortcut too */
 		feature(c, startup ? HU_STARTUP : HU_DROP, ug_sv_from(norm), path, path);
-		char dkey[600];
-		if (c->lin_dv && key_for(dkey, sizeof(dkey), c->ev->host, path))
-			ug_map_put(&r->dropped, ug_sv_from(dkey), c->lin_dv);
+		if (c->lin_dv)
+			dv_put(&r->dropped, c->ev->host, path, true, c->lin_dv);
 	} else if (inside && (c->lin_dv || !exec)) {
 		feature(c, HU_PRODUCT_FILE, ug_sv_from(norm), path, path);
 	}

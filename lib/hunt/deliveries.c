@@ -116,12 +116,14 @@ static void note_dest(hu_run *r, const ug_event *ev)
 
 /* --- sessions --- */
 
-static hu_session *session_touch(hu_run *r, ug_sv key, ug_time t, uint32_t host, ug_sv ip,
+/* key: hu_key2(host, process guid) for an updater process, the hash of the
+ * client address for a network client. */
+static hu_session *session_touch(hu_run *r, uint64_t key, ug_time t, uint32_t host, ug_sv ip,
                                  const ug_event *ev, bool *fresh)
 {
 	*fresh = false;
 	bool created = false;
-	uint32_t *slot = hu_set_upsert(&r->sess_by_key, ug_hash_bytes(key.p, key.n), &created);
+	uint32_t *slot = hu_set_upsert(&r->sess_by_key, key, &created);
 	if (!slot)
 		return NULL;
 	size_t idx = *slot;
@@ -151,11 +153,6 @@ static ug_sv sha256_of(ug_sv hashes)
 	return ug_sv_split_next(&rest, ',');
 }
 
-static int endpoint_key(char *buf, size_t cap, ug_sv host, ug_sv id)
-{
-	return snprintf(buf, cap, "%.*s|%.*s", UG_SV_ARG(host), UG_SV_ARG(id));
-}
-
 static ug_sv proc_id(const ug_event *ev, bool parent)
 {
 	ug_sv g = ug_event_get(ev, parent ? UG_F_PARENT_PROCESS_GUID : UG_F_PROCESS_GUID);
@@ -167,10 +164,8 @@ static ug_sv proc_id(const ug_event *ev, bool parent)
 static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 {
 	ug_sv id = proc_id(ev, false);
-	char key[300];
-	endpoint_key(key, sizeof(key), ev->host, id);
 	bool fresh;
-	hu_session *s = session_touch(r, ug_sv_from(key), ev->ts, h->id, UG_SV_NULL, ev, &fresh);
+	hu_session *s = session_touch(r, hu_key2(ev->host, id, false), ev->ts, h->id, UG_SV_NULL, ev, &fresh);
 	if (!s)
 		return;
 	s->seen |= UG_SEEN_ENDPOINT;
@@ -223,9 +218,7 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 /* A process started by an updater process: the delivery ran something. */
 static void updater_child(hu_run *r, const ug_event *ev)
 {
-	char key[300];
-	endpoint_key(key, sizeof(key), ev->host, proc_id(ev, true));
-	size_t idx = hu_set_get(&r->sess_by_key, ug_hash_bytes(key, strlen(key)));
+	size_t idx = hu_set_get(&r->sess_by_key, hu_key2(ev->host, proc_id(ev, true), false));
 	if (!idx)
 		return;
 	hu_session *s = &r->sess[idx - 1];
@@ -442,7 +435,7 @@ static void network_event(hu_run *r, const ug_event *ev)
 		return;
 	}
 	bool fresh;
-	hu_session *s = session_touch(r, ip, ev->ts, UINT32_MAX, ip, ev, &fresh);
+	hu_session *s = session_touch(r, ug_hash_bytes(ip.p, ip.n), ev->ts, UINT32_MAX, ip, ev, &fresh);
 	if (!s)
 		return;
 	if (ev->kind == UG_KIND_DNS_QUERY) {
@@ -603,14 +596,15 @@ static int host_sessions(hu_run *r, hu_host *h, hu_session **ss, size_t n)
 
 int hu_lineage_roots(hu_run *r)
 {
-	char key[300];
 	for (size_t i = 0; i < r->ndv; i++) {
 		hu_deliv *d = r->dv[i];
 		ug_sv host = ug_sv_from(r->hosts[d->host]->name);
 		for (size_t g = 0; g < d->nguids; g++) {
-			endpoint_key(key, sizeof(key), host, ug_sv_from(d->guids[g]));
-			if (ug_map_put(&r->lineage, ug_sv_from(key), d) != UG_OK)
+			bool created;
+			uint32_t *v = hu_set_upsert(&r->lineage, hu_key2(host, ug_sv_from(d->guids[g]), false), &created);
+			if (!v)
 				return UG_ERR_NOMEM;
+			*v = d->id + 1;
 		}
 	}
 	return UG_OK;
@@ -653,6 +647,13 @@ int hu_deliveries_finish(hu_run *r)
 		for (size_t k = 0; k < hh->ndv; k++)
 			if (hh->dv[k]->d.in_window && hh->first_window == UINT32_MAX)
 				hh->first_window = (uint32_t)k;
+		if (rc == UG_OK && hh->ndv && !(hh->dv_span = malloc(2 * hh->ndv * sizeof(ug_time))))
+			rc = UG_ERR_NOMEM;
+		for (size_t k = 0; rc == UG_OK && k < hh->ndv; k++) {
+			const hu_deliv *d = hh->dv[k];
+			hh->dv_span[2 * k] = d->d.time;
+			hh->dv_span[2 * k + 1] = UG_MAX(d->end, d->d.time) + r->after;
+		}
 	}
 	free(pos);
 	free(count);
@@ -666,14 +667,10 @@ hu_deliv *hu_attributing(const hu_run *r, const hu_host *h, ug_time t)
 	size_t lo = 0, hi = h->ndv;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (h->dv[mid]->d.time - r->skew <= t)
+		if (h->dv_span[2 * mid] - r->skew <= t)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (!lo)
-		return NULL;
-	hu_deliv *d = h->dv[lo - 1];
-	ug_time end = UG_MAX(d->end, d->d.time) + r->after;
-	return t <= end ? d : NULL;
+	return lo && t <= h->dv_span[2 * (lo - 1) + 1] ? h->dv[lo - 1] : NULL;
 }

@@ -124,6 +124,13 @@ uint32_t hu_set_get(const hu_set *s, uint64_t key)
 	return s->keys[j] == key ? s->vals[j] : 0;
 }
 
+uint64_t hu_key2(ug_sv host, ug_sv id, bool nocase)
+{
+	uint64_t a = ug_hash_bytes(host.p, host.n);
+	uint64_t b = nocase ? ug_hash_bytes_nocase(id.p, id.n) : ug_hash_bytes(id.p, id.n);
+	return mix64(a * 0x9e3779b97f4a7c15ULL ^ b);
+}
+
 void hu_set_free(hu_set *s)
 {
 	free(s->keys);
@@ -226,8 +233,6 @@ static void run_init(hu_run *r, const ug_hunt_opts *o, const ug_ctx *ctx)
 	ug_map_init(&r->ipmap, false);
 	ug_map_init(&r->interned, false);
 	ug_map_init(&r->pkg_srcs, true);
-	ug_map_init(&r->lineage, false);
-	ug_map_init(&r->dropped, true);
 	ug_map_init(&r->dests, true);
 	ug_map_init(&r->footprint, false);
 	ug_map_init(&r->feats, false);
@@ -248,6 +253,7 @@ static void run_free_work(hu_run *r)
 	for (size_t i = 0; i < r->nhosts; i++) {
 		free(r->hosts[i]->ips);
 		free(r->hosts[i]->dv);
+		free(r->hosts[i]->dv_span);
 		free(r->hosts[i]->contacts);
 		free(r->hosts[i]->active);
 	}
@@ -268,8 +274,8 @@ static void run_free_work(hu_run *r)
 	ug_map_free(&r->interned);
 	for (size_t i = 0; i < HU_SCRATCH; i++)
 		ug_buf_free(&r->scratch[i]);
-	ug_map_free(&r->lineage);
-	ug_map_free(&r->dropped);
+	hu_set_free(&r->lineage);
+	hu_set_free(&r->dropped);
 	ug_map_free(&r->dests);
 	ug_map_free(&r->footprint);
 	ug_map_free(&r->feats);

@@ -33,6 +33,9 @@ uint32_t *hu_set_upsert(hu_set *s, uint64_t key, bool *created);
 uint32_t hu_set_get(const hu_set *s, uint64_t key);
 bool hu_set_has(const hu_set *s, uint64_t key);
 void hu_set_free(hu_set *s);
+/* The 64-bit key of a (host, id) pair for the sets above, without building
+ * "host|id" (nocase: id compared case-blind, as paths are). */
+uint64_t hu_key2(ug_sv host, ug_sv id, bool nocase);
 
 /* --- IP -> host over time (ipmap.c) --- */
 typedef struct hu_ipseg {
@@ -155,6 +158,9 @@ typedef struct hu_host {
 	char *ips;              /* ','-separated, grown */
 	hu_deliv **dv;          /* deliveries, by time */
 	size_t ndv, capdv;
+	ug_time *dv_span;       /* after pass 1, per delivery: its time, then the end of
+	                         * its attribution (end or time, + after); hu_attributing's
+	                         * binary search stays in one cache line or two */
 	ug_time *contacts;      /* every contact with an update host, sorted after pass 1 */
 	size_t ncontacts, capcontacts;
 	uint32_t first_window;  /* index of first in-window delivery, or UINT32_MAX */
@@ -201,8 +207,8 @@ typedef struct hu_run {
 	hu_deliv **dv;
 	size_t ndv, capdv;
 
-	ug_map lineage;        /* "host|guid" -> hu_deliv* (pass 2) */
-	ug_map dropped;        /* "host|path" -> hu_deliv* (pass 2) */
+	hu_set lineage;        /* hu_key2(host, process guid) -> delivery id + 1 (pass 2) */
+	hu_set dropped;        /* hu_key2(host, path, nocase) -> delivery id + 1 (pass 2) */
 
 	ug_map footprint;      /* normalized dir -> (void*)1 exact dir, (void*)2 dir and below */
 	char **vendor_dirs;    /* "\\name\\" of the updaters' folders: a vendor's folder anywhere */

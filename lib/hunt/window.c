@@ -315,12 +315,10 @@ int hu_window_apply(hu_run *r)
 	ug_map_free(&r->feats);
 	ug_map_free(&r->obs_by_key);
 	ug_map_free(&r->series_by_key);
-	ug_map_free(&r->lineage);
-	ug_map_free(&r->dropped);
+	hu_set_free(&r->lineage);
+	hu_set_free(&r->dropped);
 	ug_map_init(&r->feats, false);
 	ug_map_init(&r->obs_by_key, false);
 	ug_map_init(&r->series_by_key, false);
-	ug_map_init(&r->lineage, false);
-	ug_map_init(&r->dropped, true);
 	return hu_lineage_roots(r);
 }
