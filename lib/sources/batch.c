@@ -17,6 +17,7 @@ void ug_batch_init(ug_batch *b, ug_event_fn fn, void *user)
 void ug_batch_reset(ug_batch *b)
 {
 	b->nevents = 0;
+	b->nresults = 0;
 	b->records = b->skipped = 0;
 	b->ndetails = b->nreasons = 0;
 	b->stop = 0;
@@ -27,6 +28,7 @@ void ug_batch_reset(ug_batch *b)
 void ug_batch_free(ug_batch *b)
 {
 	free(b->events);
+	free(b->results);
 	ug_arena_free(&b->arena);
 	memset(b, 0, sizeof(*b));
 }
@@ -68,6 +70,26 @@ void ug_batch_skip(ug_batch *b, uint32_t source, uint64_t line, uint64_t offset,
 }
 
 /* Stored mode: copy the event header and its field array into the batch. */
+/* The post hook's result for the event just stored. Without room for it,
+ * this event and the rest of the batch go on without results (nresults
+ * stops short). */
+static void post_store(ug_batch *b, const ug_event *ev)
+{
+	size_t i = b->nevents - 1;
+	if (i != b->nresults)
+		return;
+	if (i == b->results_cap) {
+		size_t cap = b->results_cap ? b->results_cap * 2 : 1024;
+		void **r = realloc(b->results, cap * sizeof(*r));
+		if (!r)
+			return;
+		b->results = r;
+		b->results_cap = cap;
+	}
+	b->results[i] = b->post(ev, b->post_state, b->post_user);
+	b->nresults++;
+}
+
 static int batch_store(ug_batch *b, const ug_event *ev)
 {
 	if (b->nevents == b->cap) {
@@ -88,6 +110,8 @@ static int batch_store(ug_batch *b, const ug_event *ev)
 	dst->fields = fields;
 	dst->cap = ev->nfields; /* frozen: never grown */
 	dst->arena = NULL;
+	if (b->post)
+		post_store(b, dst);
 	return UG_OK;
 }
 

@@ -34,6 +34,14 @@ typedef struct ug_batch {
 	ug_skip_reason reasons[UG_BATCH_MAX_REASONS];
 	size_t nreasons;
 	bool oom;
+	/* Stored mode, optional: post runs on each event as it is stored, while
+	 * the event is still in this core's cache (a reader hook's per-event
+	 * work); its result goes to results[i] (NULL when there was no room).
+	 * The event's record number is not rebased yet. */
+	void *(*post)(const ug_event *ev, void *state, void *user);
+	void *post_state, *post_user;
+	void **results;         /* results[i] for i < nresults (<= nevents) */
+	size_t nresults, results_cap;
 } ug_batch;
 
 void ug_batch_init(ug_batch *b, ug_event_fn fn, void *user);

@@ -48,8 +48,6 @@ typedef struct block {
 	uint64_t newlines;
 	member *m;
 	ug_batch batch;
-	void **results;         /* per event, when the input has a hook */
-	size_t results_cap;
 	bool done;
 	struct ug_input *in;
 } block;
@@ -220,35 +218,21 @@ static int member_begin(member *m, ug_sv head, const ug_input_opts *opts, ug_err
 
 /* ---- the pipeline ---- */
 
-/* The hook's per-event work, in the worker. Without room for results the
- * events go on with NULL results. */
-static void run_hook(const ug_event_hook *h, block *b)
-{
-	size_t n = b->batch.nevents;
-	if (n > b->results_cap) {
-		void **r = realloc(b->results, n * sizeof(*r));
-		if (!r) {
-			free(b->results);
-			b->results = NULL;
-			b->results_cap = 0;
-			return;
-		}
-		b->results = r;
-		b->results_cap = n;
-	}
-	void *state = h->block_begin ? h->block_begin(h->user) : NULL;
-	for (size_t i = 0; i < n; i++)
-		b->results[i] = h->event(&b->batch.events[i], state, h->user);
-	if (h->block_end)
-		h->block_end(state, h->user);
-}
-
+/* Parse the block; with a hook, its per-event work runs as each event is
+ * stored (ug_batch.post), while the event is still in this core's cache. */
 static void parse_task(void *arg)
 {
 	block *b = arg;
+	const ug_event_hook *h = b->in->hook;
+	void *state = h && h->block_begin ? h->block_begin(h->user) : NULL;
+	if (h) {
+		b->batch.post = h->event;
+		b->batch.post_state = state;
+		b->batch.post_user = h->user;
+	}
 	ug_frame_parse(&b->frame, b->data, 1, b->offset, &b->batch);
-	if (b->in->hook)
-		run_hook(b->in->hook, b);
+	if (h && h->block_end)
+		h->block_end(state, h->user);
 	b->newlines = ug_framing_has_lines(b->frame.fmt->framing) ? ug_count_newlines(b->data.p, b->data.n) : 0;
 	ug_input *in = b->in;
 	pthread_mutex_lock(&in->mu);
@@ -268,18 +252,18 @@ static void deliver(ug_input *in, block *b)
 		if (lines)
 			ev->record += base;
 		if (in->rfn) {
-			void *res = b->results ? b->results[i] : NULL;
-			if (b->results)
-				b->results[i] = NULL;
+			void *res = i < b->batch.nresults ? b->batch.results[i] : NULL;
+			if (res)
+				b->batch.results[i] = NULL;
 			in->stop = in->rfn(ev, res, in->user);
 		} else {
 			in->stop = in->fn(ev, in->user);
 		}
 	}
-	for (size_t i = 0; b->results && i < b->batch.nevents; i++) /* undelivered after a stop */
-		if (b->results[i] && in->hook->result_free) {
-			in->hook->result_free(b->results[i], in->hook->user);
-			b->results[i] = NULL;
+	for (size_t i = 0; i < b->batch.nresults; i++) /* undelivered after a stop */
+		if (b->batch.results[i] && in->hook->result_free) {
+			in->hook->result_free(b->batch.results[i], in->hook->user);
+			b->batch.results[i] = NULL;
 		}
 	src->records += b->batch.records;
 	src->skipped += b->batch.skipped;
@@ -709,10 +693,8 @@ void ug_input_free(ug_input *in)
 		return;
 	if (in->ring) {
 		drain(in);
-		for (size_t i = 0; i < in->window; i++) {
+		for (size_t i = 0; i < in->window; i++)
 			ug_batch_free(&in->ring[i].batch);
-			free(in->ring[i].results);
-		}
 	}
 	ug_pool_destroy(in->pool);
 	free(in->ring);
