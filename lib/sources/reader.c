@@ -241,6 +241,20 @@ static void parse_task(void *arg)
 	pthread_mutex_unlock(&in->mu);
 }
 
+/* The consumer reads events another core parsed: fetch the next ones' header
+ * and fields while it works on this one. */
+#define PREFETCH_AHEAD 3
+
+static void prefetch_event(const ug_event *ev)
+{
+	const char *p = (const char *)ev;
+	for (size_t o = 0; o < sizeof(*ev); o += 64)
+		__builtin_prefetch(p + o);
+	const char *f = (const char *)ev->fields;
+	for (size_t o = 0; o < (size_t)ev->nfields * sizeof(ug_field); o += 64)
+		__builtin_prefetch(f + o);
+}
+
 static void deliver(ug_input *in, block *b)
 {
 	member *m = b->m;
@@ -249,6 +263,8 @@ static void deliver(ug_input *in, block *b)
 	bool lines = ug_framing_has_lines(b->frame.fmt->framing);
 	for (size_t i = 0; i < b->batch.nevents && !in->stop; i++) {
 		ug_event *ev = &b->batch.events[i];
+		if (i + PREFETCH_AHEAD < b->batch.nevents)
+			prefetch_event(&b->batch.events[i + PREFETCH_AHEAD]);
 		if (lines)
 			ev->record += base;
 		if (in->rfn) {
