@@ -255,6 +255,14 @@ static void prefetch_event(const ug_event *ev)
 		__builtin_prefetch(f + o);
 }
 
+/* ... and, one event later, the start of each value (the fields' header
+ * lines are in cache by then). */
+static void prefetch_values(const ug_event *ev)
+{
+	for (uint32_t i = 0; i < ev->nfields; i++)
+		__builtin_prefetch(ev->fields[i].value.p);
+}
+
 static void deliver(ug_input *in, block *b)
 {
 	member *m = b->m;
@@ -265,6 +273,8 @@ static void deliver(ug_input *in, block *b)
 		ug_event *ev = &b->batch.events[i];
 		if (i + PREFETCH_AHEAD < b->batch.nevents)
 			prefetch_event(&b->batch.events[i + PREFETCH_AHEAD]);
+		if (i + PREFETCH_AHEAD - 1 < b->batch.nevents)
+			prefetch_values(&b->batch.events[i + PREFETCH_AHEAD - 1]);
 		if (lines)
 			ev->record += base;
 		if (in->rfn) {
