@@ -555,10 +555,12 @@ static size_t active_hours(const hu_run *r, const hu_host *h, ug_time from, ug_t
 	return n;
 }
 
-static hu_host *event_host(hu_run *r, const ug_event *ev, bool endpoint)
+hu_host *hu_pass2_host(const hu_run *r, const ug_event *ev)
 {
-	if (endpoint)
-		return hu_host_get(r, ev->host, false);
+	if (ev->ts == UG_TIME_INVALID || ev->kind == UG_KIND_OTHER || ev->kind == UG_KIND_DHCP_LEASE)
+		return NULL;
+	if (hu_is_endpoint(ev))
+		return ug_map_get(&r->host_by_name, ev->host);
 	if (ev->kind != UG_KIND_HTTP_REQUEST && ev->kind != UG_KIND_NETWORK_CONNECT &&
 	    ev->kind != UG_KIND_DNS_QUERY)
 		return NULL;
@@ -571,19 +573,13 @@ static hu_host *event_host(hu_run *r, const ug_event *ev, bool endpoint)
 	return h ? h : ug_map_get(&r->host_by_name, ip);
 }
 
-int hu_pass2_event(const ug_event *ev, void *user)
+int hu_pass2_judge(hu_run *r, const ug_event *ev, hu_host *h, hu_deliv *time_dv)
 {
-	hu_run *r = user;
-	if (ev->ts == UG_TIME_INVALID || ev->kind == UG_KIND_OTHER || ev->kind == UG_KIND_DHCP_LEASE)
-		return 0;
 	bool endpoint = hu_is_endpoint(ev);
-	hu_host *h = event_host(r, ev, endpoint);
-	if (!h)
-		return 0;
 	if (ev->ts > h->last_seen)
 		h->last_seen = ev->ts;
 	note_active(r, h, ev->ts);
-	ctx2 c = {r, h, ev, hu_attributing(r, h, ev->ts), NULL, HU_CLASS_OTHER};
+	ctx2 c = {r, h, ev, time_dv, NULL, HU_CLASS_OTHER};
 	if (c.time_dv)
 		c.cls = c.time_dv->d.in_window ? HU_CLASS_WINDOW : HU_CLASS_BASELINE;
 	if (endpoint && h->ndv)
@@ -600,6 +596,13 @@ int hu_pass2_event(const ug_event *ev, void *user)
 	default: break;
 	}
 	return 0;
+}
+
+int hu_pass2_event(const ug_event *ev, void *user)
+{
+	hu_run *r = user;
+	hu_host *h = hu_pass2_host(r, ev);
+	return h ? hu_pass2_judge(r, ev, h, hu_attributing(r, h, ev->ts)) : 0;
 }
 
 /* --- after pass 2: destinations, beacons, silence --- */

@@ -340,17 +340,14 @@ static void take_sources(hu_run *r, ug_input *in)
 	ug_buf_free(&b);
 }
 
-/* Pass 2 with the workers' result: the sweep's and the rules' hits first. */
 static int pass2_result(const ug_event *ev, void *result, void *user)
 {
-	hu_run *r = user;
-	if (hu_workers_take(r, ev, result))
-		return 1;
-	return hu_pass2_event(ev, user);
+	return hu_workers_take(user, ev, result);
 }
 
 /* The behaviour pass, feeding the known-indicator sweep too the first time,
- * and the Sigma second stage (their matching done in the reader's workers). */
+ * and the Sigma second stage (workers.c: what can be is worked out in the
+ * reader's workers). */
 static int behaviour_pass(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 {
 	r->sweeping = r->sweep != NULL;

@@ -295,6 +295,11 @@ bool hu_is_startup_folder(const char *path);
 
 /* behaviour.c */
 int hu_pass2_event(const ug_event *ev, void *user);
+/* hu_pass2_event in two: the host an event counts for (NULL: it does not),
+ * read-only, so the reader's workers call it (workers.c); then the judging
+ * of it, with the delivery attributing it by time (hu_attributing). */
+hu_host *hu_pass2_host(const hu_run *r, const ug_event *ev);
+int hu_pass2_judge(hu_run *r, const ug_event *ev, hu_host *h, hu_deliv *time_dv);
 void hu_behaviour_finish(hu_run *r);
 /* Normalize a Windows path for prevalence: lower case, user names -> '*',
  * digit runs -> '#'. The result lives in the run's scratch ring: valid for
@@ -399,10 +404,10 @@ int hu_sweep_take(hu_run *r, const ug_event *ev, const hu_ioc_found *f, size_t n
 int hu_sweep_finish(hu_run *r, ug_error *err);
 void hu_sweep_free(hu_run *r);
 
-/* workers.c — the behaviour pass's work in the reader's parse workers (the
- * sweep's and the rules' matching): hu_workers_hook fills *hook (NULL when
- * there is nothing to do there), hu_workers_take hands an event's result to
- * the sweep and the rules in the consumer and frees it. */
+/* workers.c — the behaviour pass's work in the reader's parse workers (each
+ * event's host and delivery, the sweep's and the rules' matching):
+ * hu_workers_hook fills *hook and returns it; hu_workers_take is the pass's
+ * consumer: it notes an event's hits, judges the event and frees the result. */
 struct ug_event_hook;
 const struct ug_event_hook *hu_workers_hook(hu_run *r, struct ug_event_hook *hook);
 int hu_workers_take(hu_run *r, const ug_event *ev, void *result);
