@@ -361,6 +361,9 @@ typedef struct hu_iocset {
 	hu_known_ioc *v;
 	size_t n, cap;
 	ug_map exact[HU_IOC__COUNT]; /* key (case-insensitive) -> index + 1 */
+	uint64_t lens[HU_IOC__COUNT][4]; /* bit n: a key n bytes long (255: 255 or more);
+	                                  * most values are no key's length and are
+	                                  * never hashed */
 	size_t *globs;               /* file-path indicators with '*' or '?' */
 	size_t nglobs, capglobs;
 	size_t skipped;              /* STIX comparisons/indicators not sweepable (other object types, pattern languages) */

@@ -316,6 +316,8 @@ int hu_iocset_add(hu_iocset *s, const char *type, ug_sv value, ug_sv context, co
 		return UG_ERR_NOMEM;
 	}
 	e->value = (void *)(uintptr_t)s->n;
+	size_t ln = UG_MIN(key.n, 255);
+	s->lens[cls][ln / 64] |= UINT64_C(1) << (ln % 64);
 	if (cls == HU_IOC_PATH && (ug_sv_find_char(key, '*') != SIZE_MAX || ug_sv_find_char(key, '?') != SIZE_MAX) &&
 	    !HU_PUSH(s->globs, s->nglobs, s->capglobs, s->n - 1)) {
 		*why = "out of memory";
@@ -771,7 +773,8 @@ typedef struct matcher {
 
 static void hit(matcher *m, hu_ioc_class cls, ug_sv key, const char *field, ug_sv raw)
 {
-	if (!key.n)
+	size_t ln = UG_MIN(key.n, 255);
+	if (!key.n || !(m->s->lens[cls][ln / 64] >> (ln % 64) & 1))
 		return;
 	size_t idx = (size_t)(uintptr_t)ug_map_get(&m->s->exact[cls], key);
 	if (idx) {
