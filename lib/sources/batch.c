@@ -18,6 +18,8 @@ void ug_batch_reset(ug_batch *b)
 {
 	b->nevents = 0;
 	b->nresults = 0;
+	b->newlines = 0;
+	b->newlines_known = false;
 	b->records = b->skipped = 0;
 	b->ndetails = b->nreasons = 0;
 	b->stop = 0;

@@ -230,12 +230,15 @@ static void parse_one(const ug_frame *fr, ug_batch *b, ug_event *ev, ug_sv rec, 
 		ug_arena_reset(&b->arena);
 }
 
+/* Sets b->newlines when it parsed all of data (the newlines it passed are
+ * then all there are). */
 static size_t parse_lines(const ug_frame *fr, ug_sv data, uint64_t line, uint64_t offset,
                           ug_batch *b, ug_event *ev)
 {
 	const char *prefix = fr->fmt->rebegin_prefix;
 	size_t plen = prefix ? strlen(prefix) : 0;
 	size_t pos = 0;
+	uint64_t newlines = 0;
 	while (pos < data.n && !b->stop) {
 		const char *nl = memchr(data.p + pos, '\n', data.n - pos);
 		size_t end = nl ? (size_t)(nl - data.p) : data.n;
@@ -249,7 +252,12 @@ static size_t parse_lines(const ug_frame *fr, ug_sv data, uint64_t line, uint64_
 		if (rec.n)
 			parse_one(fr, b, ev, rec, line, offset + pos, 0);
 		line++;
+		newlines += nl != NULL;
 		pos = nl ? end + 1 : data.n;
+	}
+	if (pos >= data.n) {
+		b->newlines = newlines;
+		b->newlines_known = true;
 	}
 	return data.n;
 }

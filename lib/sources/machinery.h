@@ -34,6 +34,8 @@ typedef struct ug_batch {
 	ug_skip_reason reasons[UG_BATCH_MAX_REASONS];
 	size_t nreasons;
 	bool oom;
+	uint64_t newlines;      /* in the data ug_frame_parse was given, when known */
+	bool newlines_known;
 	/* Stored mode, optional: post runs on each event as it is stored, while
 	 * the event is still in this core's cache (a reader hook's per-event
 	 * work); its result goes to results[i] (NULL when there was no room).

@@ -233,7 +233,12 @@ static void parse_task(void *arg)
 	ug_frame_parse(&b->frame, b->data, 1, b->offset, &b->batch);
 	if (h && h->block_end)
 		h->block_end(state, h->user);
-	b->newlines = ug_framing_has_lines(b->frame.fmt->framing) ? ug_count_newlines(b->data.p, b->data.n) : 0;
+	if (!ug_framing_has_lines(b->frame.fmt->framing))
+		b->newlines = 0;
+	else if (b->batch.newlines_known)
+		b->newlines = b->batch.newlines; /* counted while parsing */
+	else
+		b->newlines = ug_count_newlines(b->data.p, b->data.n);
 	ug_input *in = b->in;
 	pthread_mutex_lock(&in->mu);
 	b->done = true;
