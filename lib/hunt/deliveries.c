@@ -116,6 +116,20 @@ static void note_dest(hu_run *r, const ug_event *ev)
 
 /* --- sessions --- */
 
+/* A new session at the end (chunks never move); NULL on OOM. */
+static hu_session *sess_push(hu_run *r)
+{
+	size_t c = r->nsess >> HU_SESS_CHUNK_BITS;
+	if (!(r->nsess & (HU_SESS_CHUNK - 1))) {
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
+		if (c == r->capchunks && !hu_grow((void **)&r->sess, &r->capchunks, c + 1, sizeof(*r->sess)))
+			return NULL;
+		if (!(r->sess[c] = malloc(HU_SESS_CHUNK * sizeof(hu_session))))
+			return NULL;
+	}
+	return hu_sess(r, r->nsess++);
+}
+
 /* key: hu_key2(host, process guid) for an updater process, the hash of the
  * client address for a network client. */
 static hu_session *session_touch(hu_run *r, uint64_t key, ug_time t, uint32_t host, ug_sv ip,
@@ -128,7 +142,7 @@ static hu_session *session_touch(hu_run *r, uint64_t key, ug_time t, uint32_t ho
 		return NULL;
 	size_t idx = *slot;
 	if (idx) {
-		hu_session *s = &r->sess[idx - 1];
+		hu_session *s = hu_sess(r, idx - 1);
 		if (t <= s->end + SESSION_GAP && t >= s->start - SESSION_GAP) {
 			s->start = UG_MIN(s->start, t);
 			s->end = UG_MAX(s->end, t);
@@ -137,11 +151,13 @@ static hu_session *session_touch(hu_run *r, uint64_t key, ug_time t, uint32_t ho
 	}
 	hu_session s = {.host = host, .start = t, .end = t, .prov = {ev->source, ev->record}};
 	s.ip = ip.n ? hu_intern(r, ip) : NULL;
-	if (r->nsess >= UINT32_MAX - 1 || !HU_PUSH(r->sess, r->nsess, r->capsess, s))
+	hu_session *n = r->nsess < UINT32_MAX - 1 ? sess_push(r) : NULL;
+	if (!n)
 		return NULL;
+	*n = s;
 	*slot = (uint32_t)r->nsess; /* index + 1; the push did not touch the set */
 	*fresh = true;
-	return &r->sess[r->nsess - 1];
+	return n;
 }
 
 static ug_sv sha256_of(ug_sv hashes)
@@ -171,7 +187,6 @@ static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 	s->seen |= UG_SEEN_ENDPOINT;
 	if (fresh) {
 		s->guid = hu_strdup(r, id);
-		s->image = hu_intern(r, ug_event_get(ev, UG_F_IMAGE));
 		hu_footprint_note(r, ug_event_get(ev, UG_F_IMAGE), true);
 	}
 	if (ev->kind == UG_KIND_PROCESS_START)
@@ -221,7 +236,7 @@ static void updater_child(hu_run *r, const ug_event *ev)
 	size_t idx = hu_set_get(&r->sess_by_key, hu_key2(ev->host, proc_id(ev, true), false));
 	if (!idx)
 		return;
-	hu_session *s = &r->sess[idx - 1];
+	hu_session *s = hu_sess(r, idx - 1);
 	if (ev->ts > s->end + SESSION_GAP)
 		return;
 	s->download = true;
@@ -323,7 +338,7 @@ static hu_pkg_src *pkg_src(hu_run *r, const char *from)
  * have several: the client fetched other things around it too). */
 static bool package_of(hu_run *r, size_t si, ug_time t, uint64_t b, const char *url, const char *from)
 {
-	hu_session *s = &r->sess[si];
+	hu_session *s = hu_sess(r, si);
 	if (s->download || t < s->start - r->skew || t > s->end + PACKAGE_FOLLOW)
 		return false;
 	hu_pkg p = {(uint32_t)si, from, url, b, t};
@@ -373,7 +388,7 @@ static void match_transfers(hu_run *r)
 		return;
 	qsort(r->transfers, r->ntransfers, sizeof(*r->transfers), transfer_cmp);
 	for (size_t i = 0; i < r->nsess; i++) {
-		hu_session *s = &r->sess[i];
+		hu_session *s = hu_sess(r, i);
 		if (s->download || s->host != UINT32_MAX || !s->ip)
 			continue;
 		/* the transfers of this client from the session's start on */
@@ -406,7 +421,7 @@ static void accept_packages(hu_run *r)
 		const hu_pkg_src *src = ug_map_get(&r->pkg_srcs, ug_sv_from(p->from));
 		if (!src || src->follow < PKG_SRC_SHARE * src->total)
 			continue;
-		hu_session *s = &r->sess[p->sess];
+		hu_session *s = hu_sess(r, p->sess);
 		if (p->url && (!s->download || p->bytes > s->max_bytes))
 			s->url = p->url;
 		s->download = true;
@@ -490,7 +505,7 @@ static int time_cmp(const void *a, const void *b)
 static void resolve_hosts(hu_run *r)
 {
 	for (size_t i = 0; i < r->nsess; i++) {
-		hu_session *s = &r->sess[i];
+		hu_session *s = hu_sess(r, i);
 		if (s->host != UINT32_MAX)
 			continue;
 		ug_sv ip = ug_sv_from(s->ip);
@@ -610,6 +625,29 @@ int hu_lineage_roots(hu_run *r)
 	return UG_OK;
 }
 
+/* The sessions are deliveries now: keep only what window.c needs again and
+ * free the rest (at 20,000 hosts x 7 days there are millions). */
+static int keep_root_files(hu_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nsess; i++)
+		n += hu_sess(r, i)->root && hu_sess(r, i)->files;
+	r->rootfiles = calloc(n ? n : 1, sizeof(*r->rootfiles));
+	if (!r->rootfiles)
+		return UG_ERR_NOMEM;
+	for (size_t i = 0; i < r->nsess; i++) {
+		hu_session *s = hu_sess(r, i);
+		if (s->root && s->files)
+			r->rootfiles[r->nrootfiles++] = (hu_rootfiles){s->start, s->files};
+		else
+			free(s->files);
+	}
+	r->nsess_seen = r->nsess;
+	hu_sess_free(r);
+	hu_set_free(&r->sess_by_key);
+	return UG_OK;
+}
+
 int hu_deliveries_finish(hu_run *r)
 {
 	hu_ipmap_finish(r);
@@ -626,16 +664,16 @@ int hu_deliveries_finish(hu_run *r)
 		return UG_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < r->nsess; i++)
-		if (r->sess[i].host != UINT32_MAX)
-			count[r->sess[i].host + 1]++;
+		if (hu_sess(r, i)->host != UINT32_MAX)
+			count[hu_sess(r, i)->host + 1]++;
 	for (size_t i = 1; i <= r->nhosts; i++)
 		count[i] += count[i - 1];
 	size_t *pos = calloc(r->nhosts + 1, sizeof(*pos));
 	int rc = pos ? UG_OK : UG_ERR_NOMEM;
 	for (size_t i = 0; rc == UG_OK && i < r->nsess; i++)
-		if (r->sess[i].host != UINT32_MAX) {
-			uint32_t h = r->sess[i].host;
-			order[count[h] + pos[h]++] = &r->sess[i];
+		if (hu_sess(r, i)->host != UINT32_MAX) {
+			uint32_t h = hu_sess(r, i)->host;
+			order[count[h] + pos[h]++] = hu_sess(r, i);
 		}
 	for (size_t h = 0; rc == UG_OK && h < r->nhosts; h++) {
 		size_t n = count[h + 1] - count[h];
@@ -658,6 +696,8 @@ int hu_deliveries_finish(hu_run *r)
 	free(pos);
 	free(count);
 	free(order);
+	if (rc == UG_OK)
+		rc = keep_root_files(r);
 	return rc == UG_OK ? hu_lineage_roots(r) : rc;
 }
 

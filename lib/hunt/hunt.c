@@ -131,6 +131,15 @@ uint64_t hu_key2(ug_sv host, ug_sv id, bool nocase)
 	return mix64(a * 0x9e3779b97f4a7c15ULL ^ b);
 }
 
+void hu_sess_free(hu_run *r)
+{
+	for (size_t c = 0; c * HU_SESS_CHUNK < r->nsess; c++)
+		free(r->sess[c]);
+	free(r->sess);
+	r->sess = NULL;
+	r->nsess = r->capchunks = 0;
+}
+
 void hu_set_free(hu_set *s)
 {
 	free(s->keys);
@@ -245,8 +254,11 @@ static void run_init(hu_run *r, const ug_hunt_opts *o, const ug_ctx *ctx)
 static void run_free_work(hu_run *r)
 {
 	for (size_t i = 0; i < r->nsess; i++)
-		free(r->sess[i].files);
-	free(r->sess);
+		free(hu_sess(r, i)->files);
+	hu_sess_free(r);
+	for (size_t i = 0; i < r->nrootfiles; i++)
+		free(r->rootfiles[i].files);
+	free(r->rootfiles);
 	free(r->transfers);
 	free(r->pkgs);
 	ug_map_free(&r->pkg_srcs);
@@ -369,6 +381,21 @@ static int judge(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 	return UG_OK;
 }
 
+/* What the run holds after the reading (-vv): memory grows with these. */
+static void log_sizes(const hu_run *r)
+{
+	size_t times = 0;
+	for (size_t i = 0; i < r->nseries; i++)
+		times += r->series[i]->cap;
+	ug_log_debug(r->ctx,
+	             "sizes: %zu hosts, %zu sessions, %zu deliveries, %zu features on %zu (feature, host) pairs, "
+	             "%zu destinations, %zu series (%zu times), %zu observations, %zu interned strings, "
+	             "%zu lineage and %zu dropped keys, %zu addresses; arena %zu MB",
+	             r->nhosts, r->nsess_seen, r->ndv, r->nfeat, r->feat_hosts.count, r->dests.count, r->nseries,
+	             times, r->nobs, r->interned.count, r->lineage.count, r->dropped.count, r->ipmap.count,
+	             r->arena.used_total >> 20);
+}
+
 static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 {
 	ug_input *in1 = NULL;
@@ -397,6 +424,7 @@ static int analyse(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 		if (rc != UG_OK)
 			return rc;
 	}
+	log_sizes(r);
 	rc = hu_verdicts(r);
 	if (rc == UG_OK)
 		rc = hu_iocs(r);

@@ -53,14 +53,22 @@ typedef struct hu_session {
 	uint32_t host;        /* host id; UINT32_MAX while only the client IP is known */
 	const char *ip;       /* client IP (network sessions) */
 	ug_time start, end;
-	const char *server, *server_ip, *url, *sha256, *guid, *image;
+	const char *server, *server_ip, *url, *sha256, *guid;
 	char *files;          /* '|'-separated, grown as files are seen */
-	uint64_t bytes, max_bytes;
+	uint64_t max_bytes;
 	unsigned seen;
 	bool root;            /* started by something other than an updater */
 	bool download;        /* a package came down or the updater wrote/ran something */
 	ug_prov prov;
 } hu_session;
+
+typedef struct hu_rootfiles {
+	ug_time start;
+	char *files;          /* '|'-separated (malloc) */
+} hu_rootfiles;
+
+#define HU_SESS_CHUNK_BITS 15
+#define HU_SESS_CHUNK ((size_t)1 << HU_SESS_CHUNK_BITS)
 
 typedef struct hu_deliv {
 	ug_delivery d;        /* as in the result (strings in the arena) */
@@ -191,8 +199,15 @@ typedef struct hu_run {
 
 	ug_map ipmap;          /* ip -> hu_ipent* */
 
-	hu_session *sess;
-	size_t nsess, capsess;
+	hu_session **sess;     /* pass 1's, in chunks of HU_SESS_CHUNK (hu_sess: they
+	                        * never move, and a fleet's millions need no doubling
+	                        * copy); freed once they are deliveries */
+	size_t nsess, capchunks;
+	size_t nsess_seen;     /* how many there were (for -v -v) */
+	hu_rootfiles *rootfiles; /* what is kept of them: the files of updater sessions
+	                          * something else started (window.c learns the
+	                          * product's footprint again from them) */
+	size_t nrootfiles;
 	hu_transfer *transfers; /* not yet matched to a session (deliveries.c) */
 	size_t ntransfers, captransfers;
 	hu_pkg *pkgs;          /* package candidates, judged after pass 1 */
@@ -234,6 +249,14 @@ typedef struct hu_run {
 
 	ug_hunt_result *res;
 } hu_run;
+
+/* Forget the sessions (not their files). */
+void hu_sess_free(hu_run *r);
+/* Session i (< r->nsess). */
+static inline hu_session *hu_sess(const hu_run *r, size_t i)
+{
+	return &r->sess[i >> HU_SESS_CHUNK_BITS][i & (HU_SESS_CHUNK - 1)];
+}
 
 /* t inside the suspected window widened by the skew. Open ends (INT64_MIN /
  * INT64_MAX) are tested, not offset: arithmetic on them would overflow. */

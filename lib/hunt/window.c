@@ -295,9 +295,9 @@ int hu_window_apply(hu_run *r)
 			if (h->dv[k]->d.in_window)
 				h->first_window = (uint32_t)k;
 	}
-	for (size_t i = 0; i < r->nsess; i++) {
-		const hu_session *s = &r->sess[i];
-		if (!s->root || !s->files || hu_in_window(r, s->start))
+	for (size_t i = 0; i < r->nrootfiles; i++) {
+		const hu_rootfiles *s = &r->rootfiles[i];
+		if (hu_in_window(r, s->start))
 			continue;
 		ug_sv rest = ug_sv_from(s->files);
 		while (rest.n)
