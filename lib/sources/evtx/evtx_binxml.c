@@ -35,8 +35,12 @@ void evtx_ctx_reset(evtx_ctx *c, const uint8_t *chunk, uint32_t len, ug_arena *a
 	c->arena = arena;
 	c->depth = 0;
 	c->error = NULL;
-	memset(c->names, 0, sizeof(c->names));
-	memset(c->tmpls, 0, sizeof(c->tmpls));
+	c->frec = NULL;
+	if (++c->gen == 0) { /* wrapped: slots of old generations could look current */
+		memset(c->names, 0, sizeof(c->names));
+		memset(c->tmpls, 0, sizeof(c->tmpls));
+		c->gen = 1;
+	}
 }
 
 static int fail(evtx_ctx *c, const char *why)
@@ -118,14 +122,13 @@ static ug_sv name_at(evtx_ctx *c, uint32_t off, uint32_t *size)
 	uint32_t h = (off * 2654435761u) >> 22;
 	for (uint32_t k = 0; k < EVTX_NAME_SLOTS; k++) {
 		evtx_name_slot *s = &c->names[(h + k) & (EVTX_NAME_SLOTS - 1)];
-		if (s->off == off)
+		if (s->gen == c->gen && s->off == off)
 			return s->name;
-		if (s->off == 0) {
+		if (s->gen != c->gen) {
 			ug_sv n = evtx_utf16(c->arena, c->chunk + off + 8, chars, &c->bad_utf16);
 			if (!n.p)
 				return (fail(c, "out of memory"), UG_SV_NULL);
-			s->off = off;
-			s->name = n;
+			*s = (evtx_name_slot){c->gen, off, n};
 			return n;
 		}
 	}
@@ -373,35 +376,46 @@ static int compile(evtx_ctx *c, uint32_t pos, uint32_t end, opvec *o, uint32_t *
 
 /* ---- templates ---- */
 
-/* The compiled template whose definition starts at chunk offset def. */
-static evtx_tmpl *template_at(evtx_ctx *c, uint32_t def)
+/* The compiled template whose definition starts at chunk offset def: the
+ * chunk's, else the block's with the same content (evtx_share.c), else
+ * compiled now. */
+evtx_tmpl *evtx_template_at(evtx_ctx *c, uint32_t def)
 {
 	if (def < EVTX_RECORDS_START || (uint64_t)def + 24 > c->len)
 		return (fail(c, "template definition outside the chunk"), NULL);
 	uint32_t h = (def * 2654435761u) >> 24;
-	evtx_tmpl *slot = NULL;
+	evtx_tmpl_slot *slot = NULL;
 	for (uint32_t k = 0; k < EVTX_TMPL_SLOTS; k++) {
-		evtx_tmpl *t = &c->tmpls[(h + k) & (EVTX_TMPL_SLOTS - 1)];
-		if (t->def_off == def)
-			return t;
-		if (t->def_off == 0) {
-			slot = t;
+		evtx_tmpl_slot *sl = &c->tmpls[(h + k) & (EVTX_TMPL_SLOTS - 1)];
+		if (sl->gen == c->gen && sl->def_off == def)
+			return sl->t;
+		if (sl->gen != c->gen) {
+			slot = sl;
 			break;
 		}
 	}
 	uint32_t size = evtx_u32(c->chunk + def + 20);
 	if ((uint64_t)def + 24 + size > c->len)
 		return (fail(c, "template definition runs past the chunk"), NULL);
-	opvec o = {0};
-	if (compile(c, def + 24, def + 24 + size, &o, NULL) != 0)
-		return NULL;
-	if (!slot) { /* cache full: a one-off copy (never in practice: 32 templates per chunk) */
-		slot = ug_arena_alloc(c->arena, sizeof(*slot));
-		if (!slot)
+	uint32_t klen = 0;
+	evtx_tmpl *t = evtx_share_find(c, def, size, &klen);
+	if (!t) {
+		opvec o = {0};
+		if (compile(c, def + 24, def + 24 + size, &o, NULL) != 0)
+			return NULL;
+		t = ug_arena_calloc(c->arena, 1, sizeof(*t));
+		if (!t)
 			return (fail(c, "out of memory"), NULL);
+		t->nops = o.n;
+		t->ops = o.v;
+		if (klen)
+			evtx_share_add(c, t, klen);
 	}
-	*slot = (evtx_tmpl){def, o.n, o.v, NULL};
-	return slot;
+	/* chunk map full (never in practice: ~32 templates per chunk): looked up
+	 * again next time */
+	if (slot)
+		*slot = (evtx_tmpl_slot){c->gen, def, t};
+	return t;
 }
 
 /* Instance header at `at`: definition offset, where the value count is. */
@@ -444,33 +458,51 @@ static int instance_end(evtx_ctx *c, uint32_t at, uint32_t end, uint32_t *after)
 static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, uint32_t nvals,
                 evtx_sink *s, evtx_rec *rec);
 
-/* Instantiate the template instance at `at` into s: its plan replayed when
- * the values fit it, else its ops walked (and recorded as its plan). */
-int evtx_instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t *after)
+int evtx_instance_values(evtx_ctx *c, uint32_t at, uint32_t end, evtx_tmpl **t, evtx_val *vals,
+                         uint32_t max, uint32_t *count, uint32_t *after)
 {
 	uint32_t def, pos;
 	if (instance_head(c, at, end, &def, &pos) != 0 || instance_end(c, at, end, after) != 0)
 		return -1;
-	evtx_tmpl *t = template_at(c, def);
-	if (!t)
+	if (!(*t = evtx_template_at(c, def)))
 		return -1;
-	uint32_t count = evtx_u32(c->chunk + pos);
-	evtx_val vals[EVTX_MAX_VALUES];
+	uint32_t n = evtx_u32(c->chunk + pos);
+	if (n > max)
+		return fail(c, "bad substitution value count");
 	const uint8_t *d = c->chunk + pos + 4;
-	const uint8_t *v = d + 4 * (size_t)count;
-	for (uint32_t i = 0; i < count; i++) {
+	const uint8_t *v = d + 4 * (size_t)n;
+	for (uint32_t i = 0; i < n; i++) {
 		vals[i].n = evtx_u16(d + 4 * (size_t)i);
 		vals[i].type = d[4 * i + 2];
 		vals[i].p = v;
 		v += vals[i].n;
 	}
-	if (t->plan && evtx_plan_fits(t->plan, vals, count))
-		return evtx_plan_replay(c, t->plan, vals, s);
-	evtx_rec rec = {NULL, 0, 0, false};
-	if (walk(c, t->ops, t->nops, vals, count, s, &rec) != 0)
-		return -1;
-	evtx_rec_keep(c, &rec, t, vals, count);
+	*count = n;
 	return 0;
+}
+
+/* Instantiate the template instance at `at` into s: its plan replayed when
+ * the values fit it, else its ops walked (and recorded as its plan). */
+int evtx_instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t *after)
+{
+	evtx_tmpl *t;
+	uint32_t count;
+	evtx_val vals[EVTX_MAX_VALUES];
+	if (evtx_instance_values(c, at, end, &t, vals, EVTX_MAX_VALUES, &count, after) != 0)
+		return -1;
+	int inst = c->frec ? evtx_frec_enter(c, t, vals, count) : -1;
+	int rc;
+	if (t->plan && evtx_plan_fits(t->plan, vals, count)) {
+		rc = evtx_plan_replay(c, t->plan, vals, s);
+	} else {
+		evtx_rec rec = {NULL, 0, 0, false};
+		rc = walk(c, t->ops, t->nops, vals, count, s, &rec);
+		if (rc == 0)
+			evtx_rec_keep(c, &rec, t, vals, count);
+	}
+	if (inst >= 0)
+		evtx_frec_leave(c, inst);
+	return rc;
 }
 
 int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *s)
@@ -491,6 +523,7 @@ int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *s)
 		if (rc == 0 && (after >= end || p[after] != 0x00))
 			rc = fail(c, "no end token after the template instance");
 	} else {
+		evtx_frec_bad(c); /* programs hold template instances only */
 		opvec o = {0};
 		rc = compile(c, pos, end, &o, NULL);
 		if (rc == 0)
@@ -578,8 +611,11 @@ static uint32_t walk_attr(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t nops, 
 	bool any = j > i + 1;
 	if (!any || kept) {
 		s->attr(s, &ops[i], one, kept == 1 ? raw : NULL);
-		if (rec && from_vals > (kept == 1 ? 1u : 0u))
-			rec->bad = true; /* a value joined with other pieces */
+		if (from_vals > (kept == 1 ? 1u : 0u)) { /* a value joined with other pieces */
+			if (rec)
+				rec->bad = true;
+			evtx_frec_bad(c);
+		}
 		bool fv = kept == 1 && raw;
 		evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_ATTR, .from_val = fv, .op = &ops[i],
 		                                  .index = fv ? (uint16_t)(raw - vals) : 0, .text = one});
@@ -716,6 +752,8 @@ static int walk_subst(evtx_ctx *c, const evtx_op *op, const evtx_val *vals, evtx
 	uint8_t t = v->type & 0x7f;
 	if ((t == EVTX_T_BINXML || t == EVTX_T_EVTXML) && !(v->type & EVTX_T_ARRAY)) {
 		uint32_t off = (uint32_t)(v->p - c->chunk);
+		if (v->n && c->frec)
+			c->frec->holder = v;
 		if (v->n && evtx_fragment(c, off, off + v->n, s) != 0)
 			return -1;
 		if (v->n)
@@ -749,6 +787,7 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 			if (close) {
 				if (rec)
 					rec->bad = true; /* calls depend on the item count */
+				evtx_frec_bad(c);
 				if (expand_array(c, ops, i, close, vals, nvals, s) != 0)
 					return -1;
 				i = close;
@@ -788,6 +827,7 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 			break;
 		case EVTX_OP_TEMPLATE: {
 			uint32_t after;
+			evtx_frec_bad(c);
 			if (evtx_instance(c, op->at, c->len, s, &after) != 0)
 				return -1;
 			evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_INSTANCE, .at = op->at});

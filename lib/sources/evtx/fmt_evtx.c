@@ -213,7 +213,16 @@ static bool emit_record(chunk_job *j, uint32_t at, uint32_t size, const char *ca
 	evtx_fsink_init(&fs, j->r->ev, j->r->arena);
 	uint64_t bad = j->c->bad_utf16;
 	j->c->error = NULL;
-	if (evtx_fragment(j->c, at + EVTX_RECORD_HEADER, at + size - 4, &fs.base) != 0 || fs.oom) {
+	uint32_t from = at + EVTX_RECORD_HEADER, to = at + size - 4;
+	/* a field program when one fits the record, else the walk (recording one) */
+	int rc = evtx_prog_run(j->c, from, to, &fs);
+	if (rc == 0) {
+		j->c->error = NULL;
+		evtx_prog_record(j->c, &fs);
+		rc = evtx_fragment(j->c, from, to, &fs.base) == 0 ? 1 : -1;
+		evtx_prog_keep(j->c, &fs, rc == 1 && !fs.oom);
+	}
+	if (rc < 0 || fs.oom) {
 		if (!carved)
 			skip_at(j, at, id, fs.oom ? "out of memory" : j->c->error);
 		else
@@ -292,14 +301,17 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
+/* The reader's state on this thread (about 100 KiB): the chunk's caches,
+ * the block's shared templates (evtx_share.c), a program's recording. */
+static _Thread_local evtx_ctx tls_ctx;
+
 static void parse_chunk(ug_rec *r, ug_sv unit)
 {
 	const uint8_t *p = (const uint8_t *)unit.p;
 	uint32_t len = (uint32_t)UG_MIN(unit.n, EVTX_CHUNK_SIZE);
 	if (all_zero(p, len))
 		return; /* unused (preallocated) chunk */
-	evtx_ctx ctx; /* the chunk's caches: about 30 KiB, on the stack */
-	evtx_ctx *c = &ctx;
+	evtx_ctx *c = &tls_ctx;
 	evtx_ctx_reset(c, p, len, r->arena);
 	c->bad_utf16 = 0;
 	chunk_job j = {r, c, p, len, r->offset, UG_BUF_INIT};
@@ -331,10 +343,14 @@ static void parse_chunk(ug_rec *r, ug_sv unit)
 
 static void evtx_parse(ug_rec *r, ug_sv unit)
 {
-	if (r->chunk == 0)
+	if (r->chunk == 0) {
 		parse_file_header(r, unit);
-	else
-		parse_chunk(r, unit);
+		return;
+	}
+	uint64_t next = r->offset + unit.n; /* r->offset is moved to each record */
+	evtx_share_begin(&tls_ctx, r->arena, r->source, r->offset);
+	parse_chunk(r, unit);
+	evtx_share_end(&tls_ctx, next);
 }
 
 const ug_format ug_fmt_evtx = {
