@@ -204,7 +204,6 @@ typedef struct evtx_pfield {
 } evtx_pfield;
 
 typedef struct evtx_prog {
-	uint64_t hash0, hash1; /* evtx_shape_hash of inst[0]'s and inst[1]'s values */
 	uint32_t ninst, nfields;
 	evtx_pinst *inst;    /* [0]: the record's template instance */
 	evtx_pfield *fields;
@@ -219,7 +218,6 @@ typedef struct evtx_frec {
 	struct evtx_frec_inst {
 		evtx_pinst pi;
 		const evtx_val *vals;  /* while live: the walk's values */
-		uint64_t hash;         /* evtx_shape_hash of them */
 		bool live;
 	} inst[EVTX_PROG_INSTS];
 	uint16_t shapes[EVTX_PROG_SLOTS];
@@ -246,6 +244,17 @@ typedef struct evtx_ctx {
 		uint64_t next;     /* file offset just past the last chunk */
 		uint32_t gen, n;
 	} share;
+	/* the last record's Computer and channel, and what they gave (in the
+	 * block's arena: valid while share.gen is) */
+	struct {
+		uint32_t gen;
+		ug_sv raw, host;
+	} host;
+	struct {
+		uint32_t gen, event_id;
+		ug_sv channel;
+		ug_event_kind kind;
+	} kind;
 	evtx_name_slot names[EVTX_NAME_SLOTS];
 	evtx_tmpl_slot tmpls[EVTX_TMPL_SLOTS];
 	evtx_share_slot shared[EVTX_SHARE_SLOTS];
@@ -269,10 +278,10 @@ void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t key_len);
 /* The template compiled from the definition at chunk offset def. */
 evtx_tmpl *evtx_template_at(evtx_ctx *c, uint32_t def);
 /* The template instance at `at` (token 0x0c) within end: its template, its
- * values (at most max; more is an error) and where it ends. 0, or -1 with
- * c->error set. */
+ * values (at most max; more is an error) and their shapes (evtx_shape_of;
+ * when shapes is not NULL), and where it ends. 0, or -1 with c->error set. */
 int evtx_instance_values(evtx_ctx *c, uint32_t at, uint32_t end, evtx_tmpl **t, evtx_val *vals,
-                         uint32_t max, uint32_t *count, uint32_t *after);
+                         uint16_t *shapes, uint32_t max, uint32_t *count, uint32_t *after);
 /* Parse the BinXML fragment at chunk offset [off, end) and walk it into sink.
  * 0 on success; -1 with c->error set when the BinXML is malformed (the sink
  * may then have seen part of the record). */
@@ -281,14 +290,6 @@ int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *sink);
 static inline uint16_t evtx_shape_of(const evtx_val *v)
 {
 	return (uint16_t)(v->type | (v->type == EVTX_T_NULL || v->n == 0) << 8);
-}
-/* A hash of the shapes of vals[0..n). */
-static inline uint64_t evtx_shape_hash(const evtx_val *v, uint32_t n)
-{
-	uint64_t h = n;
-	for (uint32_t i = 0; i < n; i++)
-		h = (h ^ evtx_shape_of(&v[i])) * UINT64_C(0x100000001b3);
-	return h;
 }
 /* Append a step to r (nothing when r is NULL or already bad). */
 void evtx_rec_step(evtx_ctx *c, evtx_rec *r, evtx_step st);

@@ -52,6 +52,15 @@ static int fail(evtx_ctx *c, const char *why)
 
 /* ---- UTF-16 ---- */
 
+/* The same, one unit at a time. */
+static size_t ascii_prefix_tail(const uint8_t *p, size_t units, char *out)
+{
+	size_t i = 0;
+	for (; i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80; i++)
+		out[i] = (char)p[2 * i];
+	return i;
+}
+
 /* The longest ASCII prefix of p (units), packed to bytes into out. */
 static size_t ascii_prefix(const uint8_t *p, size_t units, char *out)
 {
@@ -61,13 +70,18 @@ static size_t ascii_prefix(const uint8_t *p, size_t units, char *out)
 	for (; i + 8 <= units; i += 8) {
 		__m128i w = _mm_loadu_si128((const __m128i *)(p + 2 * i));
 		if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(w, hi), _mm_setzero_si128())) != 0xffff)
-			break;
+			return i + ascii_prefix_tail(p + 2 * i, 8, out + i);
 		_mm_storel_epi64((__m128i *)(out + i), _mm_packus_epi16(w, w));
 	}
+	if (i < units && units >= 8) { /* the last 8 units, overlapping those done */
+		__m128i w = _mm_loadu_si128((const __m128i *)(p + 2 * (units - 8)));
+		if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(w, hi), _mm_setzero_si128())) == 0xffff) {
+			_mm_storel_epi64((__m128i *)(out + units - 8), _mm_packus_epi16(w, w));
+			return units;
+		}
+	}
 #endif
-	for (; i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80; i++)
-		out[i] = (char)p[2 * i];
-	return i;
+	return i + ascii_prefix_tail(p + 2 * i, units - i, out + i);
 }
 
 ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad)
@@ -459,24 +473,34 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
                 evtx_sink *s, evtx_rec *rec);
 
 int evtx_instance_values(evtx_ctx *c, uint32_t at, uint32_t end, evtx_tmpl **t, evtx_val *vals,
-                         uint32_t max, uint32_t *count, uint32_t *after)
+                         uint16_t *shapes, uint32_t max, uint32_t *count, uint32_t *after)
 {
 	uint32_t def, pos;
-	if (instance_head(c, at, end, &def, &pos) != 0 || instance_end(c, at, end, after) != 0)
+	if (instance_head(c, at, end, &def, &pos) != 0)
 		return -1;
+	/* instance_end()'s checks, with the values read on the way */
+	if (pos + 4 > end)
+		return fail(c, "truncated value count");
+	uint32_t n = evtx_u32(c->chunk + pos);
+	if (n > EVTX_MAX_VALUES || (uint64_t)pos + 4 + 4ull * n > end)
+		return fail(c, "bad substitution value count");
+	if (n > max)
+		return fail(c, "too many substitution values");
+	const uint8_t *d = c->chunk + pos + 4;
+	uint32_t from = pos + 4 + 4 * n, total = 0; /* total <= 1024 * 65535 */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t size = evtx_u16(d + 4 * (size_t)i);
+		uint8_t type = d[4 * (size_t)i + 2];
+		vals[i] = (evtx_val){type, size, c->chunk + from + total};
+		if (shapes)
+			shapes[i] = (uint16_t)(type | (type == EVTX_T_NULL || size == 0) << 8);
+		total += size;
+	}
+	if ((uint64_t)from + total > end)
+		return fail(c, "substitution values run past the record");
+	*after = from + total;
 	if (!(*t = evtx_template_at(c, def)))
 		return -1;
-	uint32_t n = evtx_u32(c->chunk + pos);
-	if (n > max)
-		return fail(c, "bad substitution value count");
-	const uint8_t *d = c->chunk + pos + 4;
-	const uint8_t *v = d + 4 * (size_t)n;
-	for (uint32_t i = 0; i < n; i++) {
-		vals[i].n = evtx_u16(d + 4 * (size_t)i);
-		vals[i].type = d[4 * i + 2];
-		vals[i].p = v;
-		v += vals[i].n;
-	}
 	*count = n;
 	return 0;
 }
@@ -488,7 +512,7 @@ int evtx_instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t
 	evtx_tmpl *t;
 	uint32_t count;
 	evtx_val vals[EVTX_MAX_VALUES];
-	if (evtx_instance_values(c, at, end, &t, vals, EVTX_MAX_VALUES, &count, after) != 0)
+	if (evtx_instance_values(c, at, end, &t, vals, NULL, EVTX_MAX_VALUES, &count, after) != 0)
 		return -1;
 	int inst = c->frec ? evtx_frec_enter(c, t, vals, count) : -1;
 	int rc;

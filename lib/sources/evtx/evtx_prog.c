@@ -78,7 +78,6 @@ int evtx_frec_enter(evtx_ctx *c, evtx_tmpl *t, const evtx_val *vals, uint32_t n)
 	struct evtx_frec_inst *fi = &r->inst[r->ninst];
 	fi->pi = (evtx_pinst){t, parent, index, (uint16_t)r->nslots, (uint16_t)n, NULL};
 	fi->vals = vals;
-	fi->hash = evtx_shape_hash(vals, n);
 	fi->live = true;
 	for (uint32_t i = 0; i < n; i++)
 		r->shapes[r->nslots + i] = evtx_shape_of(&vals[i]);
@@ -139,7 +138,7 @@ void evtx_prog_keep(evtx_ctx *c, evtx_fsink *s, bool ok)
 		inst[i].shape = shapes + inst[i].base;
 	}
 	memcpy(fields, r->fields, r->nfields * sizeof(*fields));
-	*p = (evtx_prog){r->inst[0].hash, r->ninst > 1 ? r->inst[1].hash : 0, r->ninst, r->nfields, inst, fields};
+	*p = (evtx_prog){r->ninst, r->nfields, inst, fields};
 	/* first in the list; the last one drops out when it is full */
 	uint32_t keep = t->nprogs < EVTX_PROGS ? t->nprogs : EVTX_PROGS - 1;
 	memmove(t->progs + 1, t->progs, keep * sizeof(t->progs[0]));
@@ -150,61 +149,59 @@ void evtx_prog_keep(evtx_ctx *c, evtx_fsink *s, bool ok)
 
 /* ---- running ---- */
 
-static bool shapes_equal(const uint16_t *shape, const evtx_val *v, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (shape[i] != evtx_shape_of(&v[i]))
-			return false;
-	return true;
-}
-
 /* The fragment [off, end) is one template instance, as evtx_fragment's
- * common case: its values into vals (at most max); its template. */
-static evtx_tmpl *instance_of(evtx_ctx *c, uint32_t off, uint32_t end, evtx_val *vals, uint32_t max,
-                              uint32_t *n)
+ * common case: its values and their shapes (at most max); its template. */
+static evtx_tmpl *instance_of(evtx_ctx *c, uint32_t off, uint32_t end, evtx_val *vals, uint16_t *shapes,
+                              uint32_t max, uint32_t *n)
 {
 	const uint8_t *p = c->chunk;
 	evtx_tmpl *t;
 	uint32_t after;
 	if (end > c->len || off >= end || p[off] != 0x0f || off + 4 >= end || p[off + 4] != 0x0c)
 		return NULL;
-	if (evtx_instance_values(c, off + 4, end, &t, vals, max, n, &after) != 0) {
+	if (evtx_instance_values(c, off + 4, end, &t, vals, shapes, max, n, &after) != 0) {
 		c->error = NULL; /* the slow path finds it again */
 		return NULL;
 	}
 	return after < end && p[after] == 0x00 ? t : NULL;
 }
 
+/* An instance of a program fits values of this shape. */
+static bool fits(const evtx_pinst *pi, const evtx_tmpl *t, uint32_t n, const uint16_t *shapes)
+{
+	return t == pi->t && n == pi->nvals && memcmp(pi->shape, shapes, n * sizeof(*shapes)) == 0;
+}
+
 /* The first nested instance, parsed once per record however many programs
- * are tried (they all have it at slot base n0: after the record's values). */
+ * are tried: all have it at slot n0, after the record's values. */
 typedef struct first_nested {
-	uint32_t holder;     /* value index in the record's instance; UINT32_MAX: none yet */
+	uint32_t holder;     /* its value index in the record's instance; UINT32_MAX: none yet */
 	evtx_tmpl *t;        /* NULL: not an instance */
 	uint32_t n;
-	uint64_t hash;
 } first_nested;
 
 /* The nested instances of p are the record's: their values into slots. */
-static bool nested_fit(evtx_ctx *c, const evtx_prog *p, evtx_val *slots, uint32_t n0, first_nested *fn)
+static bool nested_fit(evtx_ctx *c, const evtx_prog *p, evtx_val *slots, uint16_t *shapes, uint32_t n0,
+                       first_nested *fn)
 {
 	for (uint32_t k = 1; k < p->ninst; k++) {
 		const evtx_pinst *pi = &p->inst[k];
 		/* the holder is a non-empty BinXML value: its parent's shape says so */
 		const evtx_val *v = &slots[p->inst[pi->parent].base + pi->index];
 		uint32_t off = (uint32_t)(v->p - c->chunk), n;
-		if (k == 1) { /* parent 0, base n0 */
+		if (k == 1) {
 			if (fn->holder != pi->index) {
 				fn->holder = pi->index;
-				fn->t = instance_of(c, off, off + v->n, slots + n0, EVTX_PROG_SLOTS - n0, &fn->n);
-				fn->hash = fn->t ? evtx_shape_hash(slots + n0, fn->n) : 0;
+				fn->t = instance_of(c, off, off + v->n, slots + n0, shapes + n0, EVTX_PROG_SLOTS - n0,
+				                    &fn->n);
 			}
-			if (fn->t != pi->t || fn->n != pi->nvals || fn->hash != p->hash1 ||
-			    !shapes_equal(pi->shape, slots + n0, fn->n))
+			if (!fits(pi, fn->t, fn->n, shapes + n0))
 				return false;
 			continue;
 		}
-		evtx_tmpl *t = instance_of(c, off, off + v->n, slots + pi->base, EVTX_PROG_SLOTS - pi->base, &n);
-		if (t != pi->t || n != pi->nvals || !shapes_equal(pi->shape, slots + pi->base, n))
+		evtx_tmpl *t = instance_of(c, off, off + v->n, slots + pi->base, shapes + pi->base,
+		                           EVTX_PROG_SLOTS - pi->base, &n);
+		if (!fits(pi, t, n, shapes + pi->base))
 			return false;
 	}
 	return true;
@@ -235,16 +232,15 @@ static int run(evtx_ctx *c, const evtx_prog *p, const evtx_val *slots, evtx_fsin
 int evtx_prog_run(evtx_ctx *c, uint32_t off, uint32_t end, evtx_fsink *s)
 {
 	evtx_val slots[EVTX_PROG_SLOTS];
+	uint16_t shapes[EVTX_PROG_SLOTS];
 	uint32_t n;
-	evtx_tmpl *t = instance_of(c, off, end, slots, EVTX_PROG_SLOTS, &n);
+	evtx_tmpl *t = instance_of(c, off, end, slots, shapes, EVTX_PROG_SLOTS, &n);
 	if (!t || !t->nprogs)
 		return 0;
-	uint64_t h = evtx_shape_hash(slots, n);
-	first_nested fn = {UINT32_MAX, NULL, 0, 0};
+	first_nested fn = {UINT32_MAX, NULL, 0};
 	for (uint32_t k = 0; k < t->nprogs; k++) {
 		evtx_prog *p = t->progs[k];
-		if (p->hash0 != h || p->inst[0].nvals != n || !nested_fit(c, p, slots, n, &fn) ||
-		    !shapes_equal(p->inst[0].shape, slots, n))
+		if (!fits(&p->inst[0], t, n, shapes) || !nested_fit(c, p, slots, shapes, n, &fn))
 			continue;
 		memmove(t->progs + 1, t->progs, k * sizeof(t->progs[0])); /* to the front */
 		t->progs[0] = p;

@@ -189,7 +189,24 @@ static uint64_t record_number(const ug_event *ev, uint64_t header_id)
 	return ug_sv_to_u64(ug_event_get(ev, UG_F_EVENT_RECORD_ID), &id) ? id : header_id;
 }
 
-static void fill_header(ug_event *ev, ug_time ts, uint64_t written)
+static bool same_text(ug_sv a, ug_sv b)
+{
+	return a.n == b.n && (a.n == 0 || a.p == b.p || memcmp(a.p, b.p, a.n) == 0);
+}
+
+/* ev->host from Computer: the last record's when the text is the same
+ * (records of a log mostly are from one computer). */
+static void set_host(evtx_ctx *c, ug_event *ev, ug_sv raw)
+{
+	if (c->host.gen == c->share.gen && same_text(c->host.raw, raw)) {
+		ev->host = c->host.host;
+		return;
+	}
+	if (ug_event_set_host(ev, raw) == UG_OK)
+		c->host.gen = c->share.gen, c->host.raw = raw, c->host.host = ev->host;
+}
+
+static void fill_header(evtx_ctx *c, ug_event *ev, ug_time ts, uint64_t written)
 {
 	ev->ts = ts != UG_TIME_INVALID ? ts : evtx_filetime_to_time(written);
 	ev->channel = ug_event_get(ev, UG_F_CHANNEL);
@@ -198,8 +215,14 @@ static void fill_header(ug_event *ev, ug_time ts, uint64_t written)
 	ev->event_id = ug_sv_to_u64(eid, &id) && id <= UINT32_MAX ? (uint32_t)id : 0;
 	ug_sv host = ug_event_get(ev, UG_F_COMPUTER);
 	if (host.n)
-		ug_event_set_host(ev, host);
-	ev->kind = ug_event_kind_from_windows(ev->channel, ev->event_id);
+		set_host(c, ev, host);
+	/* the kind, as the last record's when channel and EventID are the same */
+	if (c->kind.gen != c->share.gen || c->kind.event_id != ev->event_id ||
+	    !same_text(c->kind.channel, ev->channel)) {
+		c->kind.kind = ug_event_kind_from_windows(ev->channel, ev->event_id);
+		c->kind.gen = c->share.gen, c->kind.event_id = ev->event_id, c->kind.channel = ev->channel;
+	}
+	ev->kind = c->kind.kind;
 }
 
 /* Parse and emit the record at `at` (validated, size bytes). false when its
@@ -239,7 +262,7 @@ static bool emit_record(chunk_job *j, uint32_t at, uint32_t size, const char *ca
 		ug_event_add(ev, UG_SV("#carved"), ug_sv_from(carved), UG_F_NONE);
 	if (j->r->opts && j->r->opts->evtx_xml)
 		add_xml(j, at, size);
-	fill_header(ev, fs.ts, evtx_u64(p + 16));
+	fill_header(j->c, ev, fs.ts, evtx_u64(p + 16));
 	set_pos(j, at, record_number(ev, id));
 	ug_rec_emit(j->r);
 	return true;
