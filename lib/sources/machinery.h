@@ -34,6 +34,7 @@ typedef struct ug_batch {
 	ug_skip_reason reasons[UG_BATCH_MAX_REASONS];
 	size_t nreasons;
 	bool oom;
+	void *block;            /* the format's block state while a block is parsed (format.h) */
 } ug_batch;
 
 void ug_batch_init(ug_batch *b, ug_event_fn fn, void *user);

@@ -7,11 +7,12 @@
  * Everything here works inside ONE chunk (64 KiB): BinXML refers to names
  * and template definitions by their offset in the chunk, so every position
  * is a chunk offset and every read is checked against the chunk's length.
- * Decoded names and the chunk's map of template offsets are per chunk
- * (evtx_ctx); compiled templates are shared by the chunks of a block when
- * their definitions are equal (evtx_share.c), and field programs
- * (evtx_prog.c) turn a record into a loop of render + add. All of it lives in
- * the batch arena, as long as the events built from it.
+ * Decoded names and the chunk's map of template offsets are per chunk;
+ * compiled templates are shared by the chunks of a block when their
+ * definitions are equal (evtx_share.c), and field programs (evtx_prog.c)
+ * turn a record into a loop of render + add. The state (evtx_ctx) is the
+ * block's (format.h: block_begin); what it builds lives in the batch arena,
+ * as long as the events built from it.
  */
 #ifndef UG_SOURCES_EVTX_H
 #define UG_SOURCES_EVTX_H
@@ -146,6 +147,7 @@ typedef struct evtx_tmpl {
 	                                      * last used first */
 	uint8_t nprogs;
 	uint8_t prog_bad;    /* recordings that failed in a row (saturating) */
+	uint8_t prog_retry;  /* after many: record again only now and then */
 } evtx_tmpl;
 
 #define EVTX_NAME_SLOTS 1024u
@@ -169,8 +171,8 @@ typedef struct evtx_tmpl_slot {
  * (evtx_share.c). */
 typedef struct evtx_share_slot {
 	uint64_t hash;
-	uint32_t gen, klen;
-	const uint8_t *key;  /* klen bytes, in the arena */
+	uint32_t klen;
+	const uint8_t *key;  /* klen bytes, in the arena; NULL: free slot */
 	evtx_tmpl *t;
 } evtx_share_slot;
 
@@ -224,9 +226,9 @@ typedef struct evtx_frec {
 	evtx_pfield fields[EVTX_PROG_FIELDS];
 } evtx_frec;
 
-/* The reader's state on one thread: the chunk being read, its caches, and
- * the block's shared templates. Thread-local (fmt_evtx.c): big, and reused
- * from chunk to chunk. */
+/* The reader's state for one block of chunks (fmt_evtx.c: block_begin;
+ * about 100 KiB): the chunk being read, its caches, the block's shared
+ * templates, a program being recorded. */
 typedef struct evtx_ctx {
 	const uint8_t *chunk;  /* the chunk's first byte */
 	uint32_t len;          /* bytes of it present (< 64 KiB when truncated) */
@@ -235,23 +237,18 @@ typedef struct evtx_ctx {
 	int depth;
 	const char *error;     /* why the last walk failed (static text) */
 	uint32_t gen;          /* of the chunk's slots */
+	bool slow;             /* UG_EVTX_SLOW set: no programs, nothing shared */
 	evtx_frec *frec;       /* the program being recorded, or NULL */
-	/* sharing (evtx_share.c): valid while the block's arena is */
+	uint32_t nshared;      /* templates in shared[] */
+	/* the last record's Computer and channel, and what they gave (views in
+	 * the block's arena) */
 	struct {
-		ug_arena *arena;
-		size_t used;       /* arena->used_total when the last chunk ended */
-		uint32_t source;
-		uint64_t next;     /* file offset just past the last chunk */
-		uint32_t gen, n;
-	} share;
-	/* the last record's Computer and channel, and what they gave (in the
-	 * block's arena: valid while share.gen is) */
-	struct {
-		uint32_t gen;
+		bool set;
 		ug_sv raw, host;
 	} host;
 	struct {
-		uint32_t gen, event_id;
+		bool set;
+		uint32_t event_id;
 		ug_sv channel;
 		ug_event_kind kind;
 	} kind;
@@ -264,12 +261,7 @@ typedef struct evtx_ctx {
 
 /* Point ctx at a new chunk and forget the chunk's caches (evtx_binxml.c). */
 void evtx_ctx_reset(evtx_ctx *c, const uint8_t *chunk, uint32_t len, ug_arena *arena);
-/* Sharing (evtx_share.c). Before a chunk: keep the block's compiled
- * templates when the chunk continues the last one in the same arena, else
- * forget them. After it: note where it ended. */
-void evtx_share_begin(evtx_ctx *c, ug_arena *arena, uint32_t source, uint64_t offset);
-void evtx_share_end(evtx_ctx *c, uint64_t next_offset);
-/* The block's compiled template whose definition at def (24-byte header,
+/* Sharing (evtx_share.c). The block's compiled template whose definition at def (24-byte header,
  * size bytes of BinXML) has the same content, or NULL; *key_len gets the
  * definition's key length (0: not shareable). */
 evtx_tmpl *evtx_share_find(evtx_ctx *c, uint32_t def, uint32_t size, uint32_t *key_len);

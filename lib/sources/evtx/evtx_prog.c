@@ -60,7 +60,8 @@ int evtx_frec_enter(evtx_ctx *c, evtx_tmpl *t, const evtx_val *vals, uint32_t n)
 		return bad(r);
 	uint16_t parent = 0xffff, index = 0;
 	if (r->ninst == 0) { /* the record's own instance, from evtx_fragment */
-		if (holder || c->depth != 1 || t->prog_bad >= 16)
+		/* a template whose records keep failing: try now and then */
+		if (holder || c->depth != 1 || (t->prog_bad >= 16 && (++t->prog_retry & 31) != 0))
 			return bad(r);
 	} else {
 		uint32_t i = r->ninst;

@@ -14,39 +14,13 @@
  * texts with a UTF-16 surrogate unit (decoding counts invalid ones against
  * the record that compiles them: #invalid_utf16), keys over EVTX_KEY_MAX.
  *
- * Lifetime: compiled templates live in the batch arena. The machinery parses
- * a block (a run of a file's chunks) in order on one thread into one batch,
- * and resets the batch's arena before reusing it (format.h, frame.c).
- * Invariant relied on: a chunk continues the block when it is parsed into
- * the same arena, from the same file, at the offset just past the previous
- * chunk, and the arena's byte count is still what it was when that chunk
- * ended (a reset zeroes it; nothing else allocates in it between chunks).
- * Anything else starts afresh.
+ * The table is the block's (evtx_ctx, from format.h's block_begin: the
+ * machinery keeps the batch arena, where the compiled templates live, from
+ * the block's first chunk to its last and as long as its events).
  */
 #include <string.h>
 
 #include "sources/evtx/evtx.h"
-
-void evtx_share_begin(evtx_ctx *c, ug_arena *arena, uint32_t source, uint64_t offset)
-{
-	bool same = c->share.arena == arena && c->share.used > 0 && arena->used_total == c->share.used &&
-	            c->share.source == source && c->share.next == offset;
-	if (!same) {
-		if (++c->share.gen == 0) {
-			memset(c->shared, 0, sizeof(c->shared));
-			c->share.gen = 1;
-		}
-		c->share.n = 0;
-	}
-	c->share.arena = arena;
-	c->share.source = source;
-}
-
-void evtx_share_end(evtx_ctx *c, uint64_t next_offset)
-{
-	c->share.used = c->share.arena ? c->share.arena->used_total : 0;
-	c->share.next = next_offset;
-}
 
 /* ---- keys ---- */
 
@@ -217,14 +191,14 @@ static uint64_t hash_of(const uint8_t *p, size_t n)
 
 evtx_tmpl *evtx_share_find(evtx_ctx *c, uint32_t def, uint32_t size, uint32_t *key_len)
 {
-	uint32_t n = key_of(c, def + 24, def + 24 + size);
+	uint32_t n = c->slow ? 0 : key_of(c, def + 24, def + 24 + size);
 	*key_len = n;
 	if (!n)
 		return NULL;
 	uint64_t h = hash_of(c->key, n);
 	for (uint32_t k = 0; k < EVTX_SHARE_SLOTS; k++) {
 		const evtx_share_slot *s = &c->shared[(h + k) & (EVTX_SHARE_SLOTS - 1)];
-		if (s->gen != c->share.gen)
+		if (!s->key)
 			return NULL;
 		if (s->hash == h && s->klen == n && memcmp(s->key, c->key, n) == 0)
 			return s->t;
@@ -234,7 +208,7 @@ evtx_tmpl *evtx_share_find(evtx_ctx *c, uint32_t def, uint32_t size, uint32_t *k
 
 void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t key_len)
 {
-	if (c->share.n >= EVTX_SHARE_SLOTS / 4 * 3) /* full enough: later ones unshared */
+	if (c->nshared >= EVTX_SHARE_SLOTS / 4 * 3) /* full enough: later ones unshared */
 		return;
 	uint8_t *key = ug_arena_alloc(c->arena, key_len);
 	if (!key)
@@ -243,9 +217,9 @@ void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t key_len)
 	uint64_t h = hash_of(key, key_len);
 	for (uint32_t k = 0; k < EVTX_SHARE_SLOTS; k++) {
 		evtx_share_slot *s = &c->shared[(h + k) & (EVTX_SHARE_SLOTS - 1)];
-		if (s->gen != c->share.gen) {
-			*s = (evtx_share_slot){h, c->share.gen, key_len, key, t};
-			c->share.n++;
+		if (!s->key) {
+			*s = (evtx_share_slot){h, key_len, key, t};
+			c->nshared++;
 			return;
 		}
 	}

@@ -26,6 +26,7 @@
  * record's written time when absent).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -198,12 +199,12 @@ static bool same_text(ug_sv a, ug_sv b)
  * (records of a log mostly are from one computer). */
 static void set_host(evtx_ctx *c, ug_event *ev, ug_sv raw)
 {
-	if (c->host.gen == c->share.gen && same_text(c->host.raw, raw)) {
+	if (c->host.set && same_text(c->host.raw, raw)) {
 		ev->host = c->host.host;
 		return;
 	}
 	if (ug_event_set_host(ev, raw) == UG_OK)
-		c->host.gen = c->share.gen, c->host.raw = raw, c->host.host = ev->host;
+		c->host.set = true, c->host.raw = raw, c->host.host = ev->host;
 }
 
 static void fill_header(evtx_ctx *c, ug_event *ev, ug_time ts, uint64_t written)
@@ -217,10 +218,9 @@ static void fill_header(evtx_ctx *c, ug_event *ev, ug_time ts, uint64_t written)
 	if (host.n)
 		set_host(c, ev, host);
 	/* the kind, as the last record's when channel and EventID are the same */
-	if (c->kind.gen != c->share.gen || c->kind.event_id != ev->event_id ||
-	    !same_text(c->kind.channel, ev->channel)) {
+	if (!c->kind.set || c->kind.event_id != ev->event_id || !same_text(c->kind.channel, ev->channel)) {
 		c->kind.kind = ug_event_kind_from_windows(ev->channel, ev->event_id);
-		c->kind.gen = c->share.gen, c->kind.event_id = ev->event_id, c->kind.channel = ev->channel;
+		c->kind.set = true, c->kind.event_id = ev->event_id, c->kind.channel = ev->channel;
 	}
 	ev->kind = c->kind.kind;
 }
@@ -238,10 +238,11 @@ static bool emit_record(chunk_job *j, uint32_t at, uint32_t size, const char *ca
 	j->c->error = NULL;
 	uint32_t from = at + EVTX_RECORD_HEADER, to = at + size - 4;
 	/* a field program when one fits the record, else the walk (recording one) */
-	int rc = evtx_prog_run(j->c, from, to, &fs);
+	int rc = j->c->slow ? 0 : evtx_prog_run(j->c, from, to, &fs);
 	if (rc == 0) {
 		j->c->error = NULL;
-		evtx_prog_record(j->c, &fs);
+		if (!j->c->slow)
+			evtx_prog_record(j->c, &fs);
 		rc = evtx_fragment(j->c, from, to, &fs.base) == 0 ? 1 : -1;
 		evtx_prog_keep(j->c, &fs, rc == 1 && !fs.oom);
 	}
@@ -324,17 +325,29 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
-/* The reader's state on this thread (about 100 KiB): the chunk's caches,
- * the block's shared templates (evtx_share.c), a program's recording. */
-static _Thread_local evtx_ctx tls_ctx;
+/* The block's state (format.h): templates compiled and programs recorded
+ * in one chunk serve the block's later ones (evtx_share.c, evtx_prog.c). */
+static void *evtx_block_begin(void)
+{
+	evtx_ctx *c = calloc(1, sizeof(*c));
+	if (c) {
+		const char *slow = getenv("UG_EVTX_SLOW"); /* tests: the reference path */
+		c->slow = slow && *slow;
+	}
+	return c;
+}
 
-static void parse_chunk(ug_rec *r, ug_sv unit)
+static void evtx_block_end(void *state)
+{
+	free(state);
+}
+
+static void parse_chunk(ug_rec *r, ug_sv unit, evtx_ctx *c)
 {
 	const uint8_t *p = (const uint8_t *)unit.p;
 	uint32_t len = (uint32_t)UG_MIN(unit.n, EVTX_CHUNK_SIZE);
 	if (all_zero(p, len))
 		return; /* unused (preallocated) chunk */
-	evtx_ctx *c = &tls_ctx;
 	evtx_ctx_reset(c, p, len, r->arena);
 	c->bad_utf16 = 0;
 	chunk_job j = {r, c, p, len, r->offset, UG_BUF_INIT};
@@ -370,10 +383,14 @@ static void evtx_parse(ug_rec *r, ug_sv unit)
 		parse_file_header(r, unit);
 		return;
 	}
-	uint64_t next = r->offset + unit.n; /* r->offset is moved to each record */
-	evtx_share_begin(&tls_ctx, r->arena, r->source, r->offset);
-	parse_chunk(r, unit);
-	evtx_share_end(&tls_ctx, next);
+	evtx_ctx *c = r->block;
+	if (!c && !(c = evtx_block_begin())) { /* no block state: this chunk's own */
+		ug_rec_skip(r, "out of memory", ug_sv_make(unit.p, UG_MIN(unit.n, 64u)));
+		return;
+	}
+	parse_chunk(r, unit, c);
+	if (c != r->block)
+		evtx_block_end(c);
 }
 
 const ug_format ug_fmt_evtx = {
@@ -384,4 +401,6 @@ const ug_format ug_fmt_evtx = {
     .parse = evtx_parse,
     .head_size = EVTX_HEADER_SIZE,
     .unit_size = EVTX_CHUNK_SIZE,
+    .block_begin = evtx_block_begin,
+    .block_end = evtx_block_end,
 };
