@@ -240,6 +240,10 @@ typedef struct evtx_ctx {
 	bool slow;             /* UG_EVTX_SLOW set: no programs, nothing shared */
 	evtx_frec *frec;       /* the program being recorded, or NULL */
 	uint32_t nshared;      /* templates in shared[] */
+	struct {               /* what the block did (tests, tuning) */
+		uint32_t compiled, shared; /* template definitions compiled / found compiled */
+		uint32_t recorded, run;    /* programs recorded / records done by one */
+	} stats;
 	/* the last record's Computer and channel, and what they gave (views in
 	 * the block's arena) */
 	struct {

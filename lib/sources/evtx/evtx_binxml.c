@@ -413,7 +413,10 @@ evtx_tmpl *evtx_template_at(evtx_ctx *c, uint32_t def)
 		return (fail(c, "template definition runs past the chunk"), NULL);
 	uint32_t klen = 0;
 	evtx_tmpl *t = evtx_share_find(c, def, size, &klen);
-	if (!t) {
+	if (t) {
+		c->stats.shared++;
+	} else {
+		c->stats.compiled++;
 		opvec o = {0};
 		if (compile(c, def + 24, def + 24 + size, &o, NULL) != 0)
 			return NULL;

@@ -146,6 +146,7 @@ void evtx_prog_keep(evtx_ctx *c, evtx_fsink *s, bool ok)
 	t->progs[0] = p;
 	t->nprogs = (uint8_t)(keep + 1);
 	t->prog_bad = 0;
+	c->stats.recorded++;
 }
 
 /* ---- running ---- */
@@ -245,6 +246,7 @@ int evtx_prog_run(evtx_ctx *c, uint32_t off, uint32_t end, evtx_fsink *s)
 			continue;
 		memmove(t->progs + 1, t->progs, k * sizeof(t->progs[0])); /* to the front */
 		t->progs[0] = p;
+		c->stats.run++;
 		return run(c, p, slots, s);
 	}
 	return 0;
