@@ -408,24 +408,39 @@ static ug_sv hex_text(evtx_ctx *c, uint64_t v)
 	return (ug_sv){out, 2 + digits};
 }
 
+/* Byte b as two upper-case hex digits. */
+static void hex2(char *out, uint8_t b)
+{
+	static const char tab[] = /* "00" "01" ... "FF" */
+	    "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+	    "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F"
+	    "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F"
+	    "606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F"
+	    "808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F"
+	    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+	    "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+	    "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
+	memcpy(out, tab + 2 * b, 2);
+}
+
 static ug_sv guid_text(evtx_ctx *c, const uint8_t *g)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	/* byte order of {Data1-Data2-Data3-Data4[0..1]-Data4[2..7]}: 1-3 little-endian */
-	static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
 	char *out = ug_arena_alloc(c->arena, 38);
 	if (!out)
 		return UG_SV_NULL;
-	char *o = out;
-	*o++ = '{';
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			*o++ = '-';
-		uint8_t b = g[order[i]];
-		*o++ = hex[b >> 4];
-		*o++ = hex[b & 15];
-	}
-	*o = '}';
+	/* {Data1-Data2-Data3-Data4[0..1]-Data4[2..7]}, Data1-3 little-endian */
+	out[0] = '{';
+	hex2(out + 1, g[3]), hex2(out + 3, g[2]), hex2(out + 5, g[1]), hex2(out + 7, g[0]);
+	out[9] = '-';
+	hex2(out + 10, g[5]), hex2(out + 12, g[4]);
+	out[14] = '-';
+	hex2(out + 15, g[7]), hex2(out + 17, g[6]);
+	out[19] = '-';
+	hex2(out + 20, g[8]), hex2(out + 22, g[9]);
+	out[24] = '-';
+	for (int i = 0; i < 6; i++)
+		hex2(out + 25 + 2 * i, g[10 + i]);
+	out[37] = '}';
 	return (ug_sv){out, 38};
 }
 
