@@ -170,7 +170,8 @@ typedef struct evtx_tmpl_slot {
 /* Compiled templates of the block, by the key of their definition
  * (evtx_share.c). */
 typedef struct evtx_share_slot {
-	uint64_t hash;
+	uint64_t hash;       /* of the template GUID */
+	uint8_t guid[16];
 	uint32_t klen;
 	const uint8_t *key;  /* klen bytes, in the arena; NULL: free slot */
 	evtx_tmpl *t;
@@ -265,12 +266,14 @@ typedef struct evtx_ctx {
 
 /* Point ctx at a new chunk and forget the chunk's caches (evtx_binxml.c). */
 void evtx_ctx_reset(evtx_ctx *c, const uint8_t *chunk, uint32_t len, ug_arena *arena);
-/* Sharing (evtx_share.c). The block's compiled template whose definition at def (24-byte header,
- * size bytes of BinXML) has the same content, or NULL; *key_len gets the
- * definition's key length (0: not shareable). */
+/* Sharing (evtx_share.c). The block's compiled template whose definition
+ * has the content of the one at def (24-byte header, size bytes of BinXML),
+ * or NULL; then *key_len is the definition's key length (0: not shareable)
+ * and c->key the key. */
 evtx_tmpl *evtx_share_find(evtx_ctx *c, uint32_t def, uint32_t size, uint32_t *key_len);
-/* Offer t, compiled from the definition whose key c->key[0..key_len) is. */
-void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t key_len);
+/* Offer t, compiled from the definition at def whose key c->key[0..key_len)
+ * is (evtx_share_find made it). */
+void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t def, uint32_t key_len);
 /* The template compiled from the definition at chunk offset def. */
 evtx_tmpl *evtx_template_at(evtx_ctx *c, uint32_t def);
 /* The template instance at `at` (token 0x0c) within end: its template, its

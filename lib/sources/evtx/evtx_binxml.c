@@ -426,7 +426,7 @@ evtx_tmpl *evtx_template_at(evtx_ctx *c, uint32_t def)
 		t->nops = o.n;
 		t->ops = o.v;
 		if (klen)
-			evtx_share_add(c, t, klen);
+			evtx_share_add(c, t, def, klen);
 	}
 	/* chunk map full (never in practice: ~32 templates per chunk): looked up
 	 * again next time */

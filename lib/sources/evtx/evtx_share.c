@@ -29,7 +29,7 @@ typedef struct keyw {
 	uint32_t pos, end, n;
 } keyw;
 
-static bool put(keyw *k, const uint8_t *p, size_t n)
+static inline bool put(keyw *k, const uint8_t *p, size_t n)
 {
 	if (n > EVTX_KEY_MAX - k->n)
 		return false;
@@ -38,10 +38,25 @@ static bool put(keyw *k, const uint8_t *p, size_t n)
 	return true;
 }
 
+static inline bool put1(keyw *k, uint8_t b)
+{
+	if (k->n == EVTX_KEY_MAX)
+		return false;
+	k->c->key[k->n++] = b;
+	return true;
+}
+
 /* chars UTF-16 units at p, with their count; none may be a surrogate. */
 static bool put_units(keyw *k, const uint8_t *p, uint32_t chars)
 {
-	for (uint32_t i = 0; i < chars; i++)
+	uint32_t i = 0;
+	for (; i + 4 <= chars; i += 4) { /* units under 0x8000: no surrogate */
+		uint64_t w;
+		memcpy(&w, p + 2 * i, 8);
+		if (w & UINT64_C(0x8000800080008000))
+			break;
+	}
+	for (; i < chars; i++)
 		if ((p[2 * i + 1] & 0xf8) == 0xd8)
 			return false;
 	uint8_t n[2] = {(uint8_t)chars, (uint8_t)(chars >> 8)};
@@ -95,7 +110,7 @@ static uint32_t key_of(evtx_ctx *c, uint32_t pos, uint32_t end)
 	bool pi = false;  /* the last op is a PI target (PI data joins it) */
 	while (k.pos < k.end) {
 		uint8_t tok = p[k.pos++];
-		if (!put(&k, &tok, 1))
+		if (!put1(&k, tok))
 			return 0;
 		bool ok = true, was_pi = pi;
 		pi = false;
@@ -171,23 +186,19 @@ static uint32_t key_of(evtx_ctx *c, uint32_t pos, uint32_t end)
 	return 0; /* no end token */
 }
 
-static uint64_t hash_of(const uint8_t *p, size_t n)
+/* ---- the table ----
+ * Slots are found by the definition's template GUID, which Windows gives
+ * equal templates (no hash of the whole key); a slot matches only when its
+ * whole key equals the definition's. */
+
+static uint64_t guid_hash(const uint8_t *g)
 {
-	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
-		h ^= h >> 29;
-	}
-	uint64_t w = 0;
-	memcpy(&w, p + i, n - i);
-	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+	uint64_t a, b;
+	memcpy(&a, g, 8);
+	memcpy(&b, g + 8, 8);
+	uint64_t h = (a ^ (b * UINT64_C(0x9e3779b97f4a7c15))) * UINT64_C(0xff51afd7ed558ccd);
 	return h ^ h >> 32;
 }
-
-/* ---- the table ---- */
 
 evtx_tmpl *evtx_share_find(evtx_ctx *c, uint32_t def, uint32_t size, uint32_t *key_len)
 {
@@ -195,18 +206,20 @@ evtx_tmpl *evtx_share_find(evtx_ctx *c, uint32_t def, uint32_t size, uint32_t *k
 	*key_len = n;
 	if (!n)
 		return NULL;
-	uint64_t h = hash_of(c->key, n);
+	const uint8_t *guid = c->chunk + def + 4;
+	uint64_t h = guid_hash(guid);
 	for (uint32_t k = 0; k < EVTX_SHARE_SLOTS; k++) {
 		const evtx_share_slot *s = &c->shared[(h + k) & (EVTX_SHARE_SLOTS - 1)];
 		if (!s->key)
 			return NULL;
-		if (s->hash == h && s->klen == n && memcmp(s->key, c->key, n) == 0)
+		if (s->hash == h && s->klen == n && memcmp(s->guid, guid, 16) == 0 &&
+		    memcmp(s->key, c->key, n) == 0)
 			return s->t;
 	}
 	return NULL;
 }
 
-void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t key_len)
+void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t def, uint32_t key_len)
 {
 	if (c->nshared >= EVTX_SHARE_SLOTS / 4 * 3) /* full enough: later ones unshared */
 		return;
@@ -214,11 +227,13 @@ void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t key_len)
 	if (!key)
 		return;
 	memcpy(key, c->key, key_len);
-	uint64_t h = hash_of(key, key_len);
+	const uint8_t *guid = c->chunk + def + 4;
+	uint64_t h = guid_hash(guid);
 	for (uint32_t k = 0; k < EVTX_SHARE_SLOTS; k++) {
 		evtx_share_slot *s = &c->shared[(h + k) & (EVTX_SHARE_SLOTS - 1)];
 		if (!s->key) {
-			*s = (evtx_share_slot){h, key_len, key, t};
+			*s = (evtx_share_slot){.hash = h, .klen = key_len, .key = key, .t = t};
+			memcpy(s->guid, guid, 16);
 			c->nshared++;
 			return;
 		}
