@@ -3,7 +3,13 @@
  * Framing UG_FRAME_CHUNKS (format.h): the machinery hands parse() the 4 KiB
  * file header once (r->chunk == 0) and then every 64 KiB chunk (r->chunk ==
  * 1 + its index), in file order, blocks of chunks in parallel. Each chunk is
- * read on its own: BinXML names and templates are chunk-relative.
+ * read on its own (BinXML names and templates are chunk-relative), but the
+ * chunks of a block share a state (block_begin): templates whose
+ * definitions are equal are compiled once (evtx_share.c) and the field
+ * programs recorded on them (evtx_prog.c) serve the whole block.
+ *
+ * Per record: a field program when one fits the record's structure, else
+ * the walk into the field sink (evtx_fields.c), which records one.
  *
  * Damage (what Windows and libevtx do, and a bit more):
  *   - file header: bad signature or checksum is reported; chunks are read anyway
