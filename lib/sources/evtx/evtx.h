@@ -167,8 +167,8 @@ typedef struct evtx_tmpl_slot {
 	evtx_tmpl *t;
 } evtx_tmpl_slot;
 
-/* Compiled templates of the block, by the key of their definition
- * (evtx_share.c). */
+/* Compiled templates of the block: found by template GUID, matched by the
+ * key of their definition (evtx_share.c). */
 typedef struct evtx_share_slot {
 	uint64_t hash;       /* of the template GUID */
 	uint8_t guid[16];
@@ -228,7 +228,7 @@ typedef struct evtx_frec {
 } evtx_frec;
 
 /* The reader's state for one block of chunks (fmt_evtx.c: block_begin;
- * about 100 KiB): the chunk being read, its caches, the block's shared
+ * about 115 KiB): the chunk being read, its caches, the block's shared
  * templates, a program being recorded. */
 typedef struct evtx_ctx {
 	const uint8_t *chunk;  /* the chunk's first byte */
@@ -308,6 +308,7 @@ int evtx_prog_run(evtx_ctx *c, uint32_t off, uint32_t end, struct evtx_fsink *s)
 /* Recording, while the slow path walks a record into s. */
 void evtx_prog_record(evtx_ctx *c, struct evtx_fsink *s);
 void evtx_prog_keep(evtx_ctx *c, struct evtx_fsink *s, bool ok);
+/* The walk did what a program cannot repeat (when recording one). */
 static inline void evtx_frec_bad(evtx_ctx *c)
 {
 	if (c->frec)
@@ -319,7 +320,8 @@ void evtx_frec_leave(evtx_ctx *c, int inst);
 /* The value slot of raw (a value of a live instance), or EVTX_NO_SLOT (then
  * the recording is bad). */
 uint16_t evtx_frec_slot(evtx_frec *r, const evtx_val *raw);
-/* A field added: value a constant (raw NULL) or raw rendered. */
+/* A field added: its value is value slot `slot` rendered, or (EVTX_NO_SLOT)
+ * the constant value. */
 void evtx_frec_field(evtx_frec *r, ug_sv name, ug_sv value, uint16_t slot, uint16_t canon, bool time);
 /* A value as text (UTF-8, in the arena or static): how Windows renders it.
  * Arrays are joined with ','. NULL view when out of memory. */
