@@ -52,6 +52,7 @@ typedef struct ug_rec {
 	ug_event *ev;            /* reset; source, record (= line) and offset preset */
 	struct ug_batch *batch;  /* private to the machinery */
 	uint32_t chunk;          /* UG_FRAME_CHUNKS: 0 = the file head, else 1 + unit index */
+	void *block;             /* UG_FRAME_CHUNKS: the block's state (block_begin), or NULL */
 } ug_rec;
 
 /* Hand the filled r->ev to the machinery; r->ev is then reset (with the same
@@ -81,6 +82,16 @@ typedef struct ug_format {
 	const char *rebegin_prefix;
 	/* UG_FRAME_CHUNKS only: bytes of the file head and of each unit. */
 	uint32_t head_size, unit_size;
+	/* UG_FRAME_CHUNKS, optional: mutable state shared by the units of one
+	 * block (EVTX: templates compiled once for all its chunks). The
+	 * machinery calls block_begin before the block's first unit and
+	 * block_end after its last; one thread parses the block's units in
+	 * order, each getting the state in r->block; r->arena stays the same
+	 * and is not reset from block_begin to block_end, so the state may keep
+	 * views into it (block_end must not touch them). NULL from block_begin
+	 * is allowed (out of memory: parse() then gets NULL). */
+	void *(*block_begin)(void);
+	void (*block_end)(void *state);
 } ug_format;
 
 /* Read one in-memory file with format f, sequentially: framing, file_begin,

@@ -220,7 +220,7 @@ static void parse_one(const ug_frame *fr, ug_batch *b, ug_event *ev, ug_sv rec, 
 			return;
 		}
 	}
-	ug_rec r = {fr->opts, fr->fstate, fr->source, line, offset, &b->arena, ev, b, chunk};
+	ug_rec r = {fr->opts, fr->fstate, fr->source, line, offset, &b->arena, ev, b, chunk, b->block};
 	ug_event_reset(ev);
 	ev->source = fr->source;
 	ev->record = line;
@@ -281,23 +281,53 @@ static void parse_json_split(const ug_frame *fr, ug_sv data, uint64_t line, uint
 	}
 }
 
+/* The format's block state (format.h: block_begin) lives as long as the
+ * arena's contents: the whole block, or one unit in direct mode (parse_one
+ * then resets the arena after each). */
+static void block_begin(const ug_format *f, ug_batch *b)
+{
+	if (f->block_begin)
+		b->block = f->block_begin();
+}
+
+static void block_end(const ug_format *f, ug_batch *b)
+{
+	if (f->block_end && b->block)
+		f->block_end(b->block);
+	b->block = NULL;
+}
+
+static void parse_unit(const ug_frame *fr, ug_batch *b, ug_event *ev, ug_sv unit, uint64_t at,
+                       uint32_t chunk)
+{
+	if (b->fn)
+		block_begin(fr->fmt, b);
+	parse_one(fr, b, ev, unit, 0, at, chunk);
+	if (b->fn)
+		block_end(fr->fmt, b);
+}
+
 /* The head (when data starts the file) and each unit, in order. Invariant:
  * data starts at the file start or on a unit boundary (ug_frame_cut). */
 static void parse_chunks(const ug_frame *fr, ug_sv data, uint64_t offset, ug_batch *b, ug_event *ev)
 {
 	const ug_format *f = fr->fmt;
 	size_t pos = 0;
+	if (!b->fn)
+		block_begin(f, b);
 	if (offset == 0) {
 		pos = UG_MIN(data.n, (size_t)f->head_size);
-		parse_one(fr, b, ev, ug_sv_make(data.p, pos), 0, 0, 0);
+		parse_unit(fr, b, ev, ug_sv_make(data.p, pos), 0, 0);
 	}
 	while (pos < data.n && !b->stop) {
 		size_t n = UG_MIN((size_t)f->unit_size, data.n - pos);
 		uint64_t at = offset + pos;
 		uint32_t chunk = (uint32_t)((at - f->head_size) / f->unit_size + 1);
-		parse_one(fr, b, ev, ug_sv_make(data.p + pos, n), 0, at, chunk);
+		parse_unit(fr, b, ev, ug_sv_make(data.p + pos, n), at, chunk);
 		pos += n;
 	}
+	if (!b->fn)
+		block_end(f, b);
 }
 
 size_t ug_frame_parse(const ug_frame *fr, ug_sv data, uint64_t first_line, uint64_t first_offset,

@@ -44,6 +44,7 @@ typedef struct ug_batch {
 	void *post_state, *post_user;
 	void **results;         /* results[i] for i < nresults (<= nevents) */
 	size_t nresults, results_cap;
+	void *block;            /* the format's block state while a block is parsed (format.h) */
 } ug_batch;
 
 void ug_batch_init(ug_batch *b, ug_event_fn fn, void *user);

@@ -4,7 +4,10 @@
 # (evtx_compare.py); each .evtx of the Sigma regression data gives the same
 # fields as its evtx_dump .json rendering (evtx_pairs.py); damaged copies
 # (truncated, zeroed header, bit-flipped chunks, junk chunks) never crash or
-# hang and lose only the damaged records; --carve and --format-out xml.
+# hang and lose only the damaged records; --carve and --format-out xml; the
+# fast path (field programs, templates shared by a block's chunks) gives
+# byte for byte what the reference path (UG_EVTX_SLOW) gives, on the samples
+# and on a file mixing their chunks, whole and damaged.
 . "$(dirname "$0")/lib.sh"
 DATA=${UG_SHARED_DATA:-}
 [ -n "$DATA" ] && [ -d "$DATA/evtx-attack-samples" ] || skip "shared data (evtx-attack-samples) not found"
@@ -133,4 +136,43 @@ for d in docs:
     ET.fromstring(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", d))
 sys.exit(0 if len(docs) == int(sys.argv[2]) else 1)
 PYEOF
+# 7. fast path = reference path (UG_EVTX_SLOW: every record walked, every
+# chunk's templates its own): events, skips and summary, byte for byte
+same_as_slow() { # DESCRIPTION ARGS...
+	local what=$1; shift
+	"$UG" events "$@" >"$TMP/fast.out" 2>&1
+	local a=$?
+	UG_EVTX_SLOW=1 "$UG" events "$@" >"$TMP/slow.out" 2>&1
+	local b=$?
+	if [ $a = $b ] && cmp -s "$TMP/fast.out" "$TMP/slow.out"; then
+		pass "fast path = reference path: $what ($(grep -c . "$TMP/fast.out") lines)"
+	else
+		fail "fast path differs from the reference path: $what (exit $a / $b)"
+		diff "$TMP/slow.out" "$TMP/fast.out" | head -10 | sed 's/^/  | /' >&2
+	fi
+}
+same_as_slow "samples" -j2 "$SAMPLES" "$SIGMA"
+same_as_slow "samples, --carve, 1 thread" -j1 --carve "$SAMPLES" "$SIGMA"
+same_as_slow "samples, XML" -j2 --format-out xml "$SAMPLES" "$SIGMA"
+# many samples' chunks in one file (blocks share templates across sources),
+# then damaged: bytes changed anywhere and in template definitions
+python3 "$HERE/../../bench/make_evtx.py" "$TMP/mix.evtx" 12 "$SAMPLES" "$SIGMA" >/dev/null
+python3 - "$TMP/mix.evtx" "$TMP/d" <<'PYEOF'
+import random, sys
+data = open(sys.argv[1], "rb").read()
+chunks = (len(data) - 4096) // 65536
+for seed in range(4):
+    rnd = random.Random(seed)
+    f = bytearray(data)
+    for _ in range(40 * (seed + 1)):
+        c = 4096 + rnd.randrange(chunks) * 65536
+        o = c + (rnd.randrange(512, 3072) if rnd.random() < 0.6 else rnd.randrange(65536))
+        f[o] = rnd.randrange(256) if seed % 2 else f[o] ^ (1 << rnd.randrange(8))
+    open("%s/mix-damaged-%d.evtx" % (sys.argv[2], seed), "wb").write(f)
+PYEOF
+same_as_slow "mixed chunks" -j2 "$TMP/mix.evtx"
+for f in "$TMP"/d/mix-damaged-*.evtx; do
+	same_as_slow "${f##*/}" -j1 --carve "$f"
+done
+
 finish

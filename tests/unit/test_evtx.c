@@ -6,6 +6,13 @@
  * nested BinXML, surrogate pairs and invalid UTF-16), null optional
  * substitutions, the XML rendering, and damage: a record whose size copy is
  * wrong is skipped with its chunk and the other records are still read.
+ * And the fast path: a file of several chunks in Windows' layout (an outer
+ * System template whose last value is BinXML holding the EventData
+ * instance), templates defined again in each chunk at other offsets, names
+ * referenced by offset, a same-GUID template with other content, records a
+ * field program cannot do; read as the reader reads a block and through the
+ * reader itself, it gives exactly what UG_EVTX_SLOW (the reference path)
+ * gives, with templates shared and programs run.
  * Byte layouts follow libyal's EVTX format document (docs/evtx.md). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,15 +22,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include "core/buf.h"
 #include "core/str.h"
 #include "sources/evtx/evtx.h"
 #include "sources/format.h"
+#include "sources/machinery.h"
+#include "updguard/context.h"
+#include "updguard/sources.h"
 
 /* ---- building a file ---- */
 
-static uint8_t file[4096 + 65536];
+static uint8_t file[4096 + 3 * 65536];
 static uint8_t *ch = file + 4096; /* the chunk */
 static uint32_t pos;              /* chunk offset of the next byte */
 
@@ -39,9 +51,25 @@ static void utf16(const char *ascii)
 		u16((uint8_t)*ascii);
 }
 
-/* A name reference with the name inline right after it. */
+/* Names already in the chunk, referenced by offset when name_refs is set
+ * (as Windows writes them); else every name is inline. */
+static bool name_refs;
+static struct {
+	const char *s;
+	uint32_t off;
+} seen[64];
+static int nseen;
+
+/* A name reference with the name inline right after it (or by offset). */
 static void name(const char *s)
 {
+	for (int i = 0; name_refs && i < nseen; i++)
+		if (strcmp(seen[i].s, s) == 0) {
+			u32(seen[i].off);
+			return;
+		}
+	if (name_refs && nseen < 64)
+		seen[nseen].s = s, seen[nseen++].off = pos + 4;
 	u32(pos + 4);
 	u32(0);
 	u16(0);
@@ -459,6 +487,349 @@ static void test_crc32(void **state)
 		assert_int_equal(evtx_crc32(0, buf + 1, sizes[k]), (uint32_t)crc32(0, buf + 1, (uInt)sizes[k]));
 }
 
+/* ---- several chunks in Windows' layout: the fast path ---- */
+
+typedef void (*body_fn)(void);
+
+/* <Event><System>...</System>%7</Event>: %7 BinXML (EventData or UserData) */
+static void body_system(void)
+{
+	u8(0x0f); u8(1); u8(1); u8(0);
+	open_el("Event", false);
+	started();
+	open_el("System", false);
+	started();
+	open_el("Provider", true); attr("Name"); text("Test-Provider"); empty_el();
+	open_el("EventID", false); started(); subst(0, 0x06, false); end_el();
+	open_el("TimeCreated", true); attr("SystemTime"); subst(1, 0x11, false); empty_el();
+	open_el("EventRecordID", false); started(); subst(2, 0x0a, false); end_el();
+	open_el("Correlation", true); attr("ActivityID"); subst(3, 0x0f, true); empty_el();
+	open_el("Channel", false); started(); subst(4, 0x01, false); end_el();
+	open_el("Computer", false); started(); subst(5, 0x01, false); end_el();
+	open_el("Security", true); attr("UserID"); subst(6, 0x13, true); empty_el();
+	end_el(); /* System */
+	subst(7, 0x21, true);
+	end_el(); /* Event */
+	u8(0x00);
+}
+
+static void event_data(const char *image)
+{
+	u8(0x0f); u8(1); u8(1); u8(0);
+	open_el("EventData", false);
+	started();
+	data(image, 0, 0x01);
+	data("CommandLine", 1, 0x01);
+	data("ProcessId", 2, 0x08);
+	open_el("Data", true); attr("Name"); text("Hashes"); started(); subst(3, 0x01, true); end_el();
+	end_el();
+	u8(0x00);
+}
+static void body_a(void) { event_data("Image"); }
+static void body_a2(void) { event_data("Imagf"); } /* A's GUID, other content */
+static void body_b(void)
+{
+	u8(0x0f); u8(1); u8(1); u8(0);
+	open_el("EventData", false); started(); data("TargetFilename", 0, 0x01); end_el();
+	u8(0x00);
+}
+/* the Name attribute from a value: no program */
+static void body_d(void)
+{
+	u8(0x0f); u8(1); u8(1); u8(0);
+	open_el("EventData", false);
+	started();
+	open_el("Data", true); attr("Name"); subst(0, 0x01, false); started(); subst(1, 0x01, false); end_el();
+	end_el();
+	u8(0x00);
+}
+/* an element repeated per array item: no program */
+static void body_u(void)
+{
+	u8(0x0f); u8(1); u8(1); u8(0);
+	open_el("UserData", false); started();
+	open_el("Op", false); started(); subst(0, 0x81, false); end_el();
+	end_el();
+	u8(0x00);
+}
+
+enum { T_SYS, T_A, T_A2, T_B, T_D, T_U, NT };
+static const body_fn bodies[NT] = {body_system, body_a, body_a2, body_b, body_d, body_u};
+static uint32_t tdef[NT]; /* this chunk's definition offsets; 0: not defined yet */
+
+/* Template instance token for template k: defined inline the first time in
+ * the chunk (GUID k, but A2 has A's), by offset after. */
+static void instance(int k)
+{
+	u8(0x0c); u8(1); u32(0);
+	if (tdef[k]) {
+		u32(tdef[k]);
+		return;
+	}
+	tdef[k] = pos + 4;
+	u32(tdef[k]);
+	u32(0);
+	for (int i = 0; i < 16; i++)
+		u8((uint8_t)(i == 0 ? (k == T_A2 ? T_A : k) : 0x5a));
+	uint32_t size_at = pos;
+	u32(0);
+	uint32_t body = pos;
+	bodies[k]();
+	put32(size_at, pos - body);
+}
+
+typedef struct wval {
+	uint8_t type;
+	const char *str;   /* 0x01: ASCII, UTF-16LE in the file */
+	uint64_t num;      /* 0x06 0x08 0x0a 0x11 */
+	const char *const *items; /* 0x81: string array (NULL-terminated) */
+	int sub;           /* 0x21: a fragment with one instance of template sub */
+	const struct wval *subv;
+	int nsub;
+} wval;
+
+static void values(const wval *v, int n);
+
+static void value_bytes(const wval *v)
+{
+	static const uint8_t sid[] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
+	switch (v->type) {
+	case 0x01: utf16(v->str); break;
+	case 0x06: u16((uint16_t)v->num); break;
+	case 0x08: u32((uint32_t)v->num); break;
+	case 0x0a: case 0x11: u64(v->num); break;
+	case 0x13: for (size_t j = 0; j < sizeof(sid); j++) u8(sid[j]); break;
+	case 0x81:
+		for (const char *const *it = v->items; *it; it++) {
+			utf16(*it);
+			u16(0);
+		}
+		break;
+	case 0x21:
+		u8(0x0f); u8(1); u8(1); u8(0);
+		instance(v->sub);
+		values(v->subv, v->nsub);
+		u8(0x00);
+		break;
+	default: break; /* 0x00: null */
+	}
+}
+
+/* count, descriptors (size, type), then the values */
+static void values(const wval *v, int n)
+{
+	u32((uint32_t)n);
+	uint32_t desc = pos;
+	for (int i = 0; i < n; i++) {
+		u16(0); /* size, patched */
+		u8(v[i].type);
+		u8(0);
+	}
+	for (int i = 0; i < n; i++) {
+		uint32_t from = pos;
+		value_bytes(&v[i]);
+		ch[desc + 4 * i] = (uint8_t)(pos - from);
+		ch[desc + 4 * i + 1] = (uint8_t)((pos - from) >> 8);
+	}
+}
+
+/* One record: System values, and EventData of template k with values ev. */
+static void win_record(uint64_t id, int k, const wval *ev, int nev)
+{
+	uint32_t start = pos;
+	u32(0x2a2a);
+	u32(0); /* size, patched */
+	u64(id);
+	u64(132000000000000000ull);
+	wval sys[8] = {
+	    {.type = 0x06, .num = 1 + (uint64_t)k},
+	    {.type = 0x11, .num = 132000000000000000ull + id * 10000000},
+	    {.type = 0x0a, .num = id},
+	    {.type = 0x00}, /* null ActivityID */
+	    {.type = 0x01, .str = "Microsoft-Windows-Sysmon/Operational"},
+	    {.type = 0x01, .str = id % 3 ? "WS1.corp" : "DC1"},
+	    {.type = (uint8_t)(id % 2 ? 0x13 : 0x00)}, /* a SID, or null */
+	    {.type = 0x21, .sub = k, .subv = ev, .nsub = nev},
+	};
+	u8(0x0f); u8(1); u8(1); u8(0);
+	instance(T_SYS);
+	values(sys, 8);
+	u8(0x00);
+	while ((pos - start + 4) % 8)
+		u8(0);
+	u32(pos - start + 4);
+	put32(start + 4, pos - start);
+}
+
+/* Chunk c's records. first: the template defined first (so that others sit
+ * at other offsets than in another chunk). */
+static void win_chunk(int c, uint64_t *id, int first, bool refs)
+{
+	ch = file + 4096 + (size_t)c * 65536;
+	memset(ch, 0, 65536);
+	memcpy(ch, "ElfChnk", 8);
+	memset(tdef, 0, sizeof(tdef));
+	name_refs = refs;
+	nseen = 0;
+	pos = 512;
+	static const char *const ops[] = {"open", "close", NULL};
+	const wval a[4] = {{.type = 0x01, .str = "C:\\Windows\\cmd.exe"}, {.type = 0x01, .str = "cmd /c whoami"},
+	                   {.type = 0x08, .num = 4242}, {.type = 0x01, .str = "SHA1=00"}};
+	const wval a_nohash[4] = {a[0], a[1], a[2], {.type = 0x00}}; /* another shape */
+	const wval b[1] = {{.type = 0x01, .str = "C:\\x.txt"}};
+	const wval d[2] = {{.type = 0x01, .str = "Dyn"}, {.type = 0x01, .str = "v"}};
+	const wval u[1] = {{.type = 0x81, .items = ops}};
+	uint32_t last = pos;
+	for (int r = 0; r < 12; r++) {
+		last = pos;
+		int k = r == 0 ? first : (r % 6 == 1 ? T_B : r % 6 == 4 ? T_D : r % 6 == 5 ? T_U : T_A);
+		if (k == T_A && first == T_A2)
+			k = T_A2;
+		const wval *v = k == T_B ? b : k == T_D ? d : k == T_U ? u : (r % 4 == 3 ? a_nohash : a);
+		int n = k == T_B || k == T_U ? 1 : k == T_D ? 2 : 4;
+		win_record((*id)++, k, v, n);
+	}
+	put32(48, pos); /* free space offset */
+	put32(44, last);
+	put32(52, (uint32_t)crc32(0, ch + 512, pos - 512));
+	put32(124, (uint32_t)crc32(crc32(0, ch, 120), ch + 128, 384));
+}
+
+/* Three chunks: templates inline; others first and names by offset; A's
+ * GUID with other content where A was. */
+static size_t win_build(void)
+{
+	memset(file, 0, 4096);
+	memcpy(file, "ElfFile", 8);
+	file[32] = 128; file[36] = 1; file[38] = 3; file[41] = 0x10; file[42] = 3;
+	uint32_t hcrc = (uint32_t)crc32(0, file, 120);
+	memcpy(file + 124, &hcrc, 4);
+	uint64_t id = 1;
+	win_chunk(0, &id, T_A, false);
+	win_chunk(1, &id, T_B, true);
+	win_chunk(2, &id, T_A2, false);
+	ch = file + 4096;
+	name_refs = false;
+	return 4096 + 3 * 65536;
+}
+
+/* Every event as one line of text. */
+static int dump(const ug_event *ev, void *user)
+{
+	ug_buf *b = user;
+	ug_buf_printf(b, "%llu@%llu %lld %.*s %d %u %.*s:", (unsigned long long)ev->record,
+	              (unsigned long long)ev->offset, (long long)ev->ts, UG_SV_ARG(ev->host), (int)ev->kind,
+	              ev->event_id, UG_SV_ARG(ev->channel));
+	for (uint32_t i = 0; i < ev->nfields; i++)
+		ug_buf_printf(b, " %.*s=%.*s(%u)", UG_SV_ARG(ev->fields[i].name), UG_SV_ARG(ev->fields[i].value),
+		              ev->fields[i].canon);
+	ug_buf_putc(b, '\n');
+	return 0;
+}
+
+/* The file as one block (as frame.c parses a block in the reader): the
+ * events as text, and the block's statistics. */
+static char *read_block(size_t n, bool slow, evtx_ctx *stats)
+{
+	if (slow)
+		setenv("UG_EVTX_SLOW", "1", 1);
+	const ug_format *f = ug_format_find("evtx");
+	ug_buf out = UG_BUF_INIT;
+	ug_batch b;
+	ug_batch_init(&b, dump, &out);
+	ug_event ev;
+	ug_event_init(&ev, &b.arena);
+	void *block = f->block_begin();
+	assert_non_null(block);
+	for (size_t at = 0, chunk = 0; at < n; chunk++) {
+		size_t len = chunk ? f->unit_size : f->head_size;
+		ug_rec r = {NULL, NULL, 0, 0, at, &b.arena, &ev, &b, (uint32_t)chunk, block};
+		ug_event_reset(&ev);
+		f->parse(&r, ug_sv_make((const char *)file + at, len));
+		at += len;
+	}
+	assert_int_equal(b.skipped, 0);
+	if (stats)
+		*stats = *(evtx_ctx *)block;
+	f->block_end(block);
+	ug_event_free(&ev);
+	ug_batch_free(&b);
+	unsetenv("UG_EVTX_SLOW");
+	ug_buf_putc(&out, '\0');
+	return out.p;
+}
+
+static void test_fast_path(void **state)
+{
+	(void)state;
+	size_t n = win_build();
+	static evtx_ctx st; /* big */
+	char *slow = read_block(n, true, NULL);
+	char *fast = read_block(n, false, &st);
+	assert_string_equal(fast, slow);
+	/* chunk 1 found its templates compiled (other offsets, names by offset);
+	 * A2 (A's GUID) was compiled, not taken for A */
+	/* chunk 1 found its five templates compiled (at other offsets, names by
+	 * offset), chunk 2 four; A2 (A's GUID) was compiled, not taken for A */
+	assert_int_equal(st.stats.compiled, 6); /* System, A, B, D, U; A2 */
+	assert_int_equal(st.stats.shared, 5 + 4);
+	/* the 24 records of A, A2 and B recorded a program or ran one (most
+	 * ran one); the 12 of D and U (a name from a value, an array) never */
+	assert_int_equal(st.stats.recorded + st.stats.run, 24);
+	assert_true(st.stats.run >= 12);
+	assert_non_null(strstr(fast, "Event.EventData.Imagf=C:\\Windows\\cmd.exe"));
+	assert_non_null(strstr(fast, "Event.EventData.Dyn=v"));
+	assert_non_null(strstr(fast, "Event.UserData.Op=open(0) Event.UserData.Op=close(0)"));
+	assert_non_null(strstr(fast, "Event.EventData.Hashes=SHA1=00"));
+	free(slow);
+	free(fast);
+}
+
+/* The same through the reader (frame.c's block_begin/block_end), one and two
+ * threads, blocks of one chunk and of all. */
+static char *read_input(const char *path, int threads, size_t block_size, bool slow)
+{
+	if (slow)
+		setenv("UG_EVTX_SLOW", "1", 1);
+	ug_ctx ctx;
+	ug_ctx_init(&ctx);
+	ctx.threads = threads;
+	ctx.progress = false;
+	ug_input_opts opts = {.block_size = block_size};
+	ug_input *in = NULL;
+	ug_error err;
+	char *paths[] = {(char *)path};
+	assert_int_equal(ug_input_open(&in, paths, 1, &opts, &ctx, &err), UG_OK);
+	ug_buf out = UG_BUF_INIT;
+	assert_int_equal(ug_input_read(in, dump, &out, &err), UG_OK);
+	assert_int_equal(ug_input_skipped_total(in), 0);
+	ug_input_free(in);
+	unsetenv("UG_EVTX_SLOW");
+	ug_buf_putc(&out, '\0');
+	return out.p;
+}
+
+static void test_fast_path_reader(void **state)
+{
+	(void)state;
+	size_t n = win_build();
+	char path[] = "/tmp/ug_test_evtx_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, file, n), (ssize_t)n);
+	close(fd);
+	char *slow = read_input(path, 1, 0, true);
+	assert_non_null(strstr(slow, "Event.EventData.Imagf"));
+	for (int threads = 1; threads <= 2; threads++)
+		for (int k = 0; k < 2; k++) {
+			char *fast = read_input(path, threads, k ? 65536 : 0, false);
+			assert_string_equal(fast, slow);
+			free(fast);
+		}
+	free(slow);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +838,8 @@ int main(void)
 	    cmocka_unit_test(test_damaged_record),
 	    cmocka_unit_test(test_detect),
 	    cmocka_unit_test(test_crc32),
+	    cmocka_unit_test(test_fast_path),
+	    cmocka_unit_test(test_fast_path_reader),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

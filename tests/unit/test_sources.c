@@ -64,7 +64,7 @@ static void kv_parse(ug_rec *r, ug_sv rec)
 }
 
 static const ug_format kv_format = {"kv", "test", UG_FRAME_LINES, NULL, kv_begin, kv_end,
-                                    kv_parse, "#hdr ", 0, 0};
+                                    kv_parse, "#hdr ", 0, 0, NULL, NULL};
 
 /* JSON-framed test format: emits the raw value. */
 static void raw_parse(ug_rec *r, ug_sv rec)
@@ -78,7 +78,7 @@ static void raw_parse(ug_rec *r, ug_sv rec)
 }
 
 static const ug_format json_format = {"rawjson", "test", UG_FRAME_JSON, NULL, NULL, NULL,
-                                      raw_parse, NULL, 0, 0};
+                                      raw_parse, NULL, 0, 0, NULL, NULL};
 
 typedef struct seen {
 	ug_buf text; /* "line:offset:raw|state\n" per event */

@@ -1,14 +1,18 @@
 /* evtx.h — internals of the EVTX reader (lib/sources/evtx/): the layout
  * constants, Binary XML (BinXML) parsing and instantiation, and the two
  * "sinks" an instantiated record is walked into: normalized event fields
- * (evtx_fields.c, the fast path) and Windows-style XML text (evtx_xml.c, only
- * when asked for). docs/evtx.md describes the format and the design.
+ * (evtx_fields.c) and Windows-style XML text (evtx_xml.c, only when asked
+ * for). docs/evtx.md describes the format and the design.
  *
  * Everything here works inside ONE chunk (64 KiB): BinXML refers to names
  * and template definitions by their offset in the chunk, so every position
  * is a chunk offset and every read is checked against the chunk's length.
- * Compiled templates and decoded names are cached per chunk (evtx_ctx) and
- * live in the batch arena, as long as the events built from them.
+ * Decoded names and the chunk's map of template offsets are per chunk;
+ * compiled templates are shared by the chunks of a block when their
+ * definitions are equal (evtx_share.c), and field programs (evtx_prog.c)
+ * turn a record into a loop of render + add. The state (evtx_ctx) is the
+ * block's (format.h: block_begin); what it builds lives in the batch arena,
+ * as long as the events built from it.
  */
 #ifndef UG_SOURCES_EVTX_H
 #define UG_SOURCES_EVTX_H
@@ -108,21 +112,6 @@ typedef struct evtx_plan {
 	uint16_t *shape;     /* per value: type | empty << 8 */
 } evtx_plan;
 
-typedef struct evtx_tmpl {
-	uint32_t def_off;    /* chunk offset of the definition; 0 = free slot */
-	uint32_t nops;
-	evtx_op *ops;
-	evtx_plan *plan;     /* the last recorded instantiation, or NULL */
-} evtx_tmpl;
-
-#define EVTX_NAME_SLOTS 1024u
-#define EVTX_TMPL_SLOTS 256u
-
-typedef struct evtx_name_slot {
-	uint32_t off;        /* 0 = free (no name lives at chunk offset 0) */
-	ug_sv name;
-} evtx_name_slot;
-
 /* What a walk tells its consumer. Text pieces of element content arrive one
  * by one; an attribute arrives whole (its value pieces joined). raw is the
  * substitution value a piece came from (NULL for literal text). */
@@ -144,7 +133,103 @@ typedef struct evtx_rec {
 	bool bad;
 } evtx_rec;
 
-/* One chunk being read. */
+struct evtx_prog;
+#define EVTX_PROGS 32u       /* field programs kept per template */
+
+/* A compiled template. Its ops depend only on the definition's content (no
+ * chunk offsets: definitions holding a template instance are never
+ * shared), so one compiled template may serve every chunk of a block. */
+typedef struct evtx_tmpl {
+	uint32_t nops;
+	evtx_op *ops;
+	evtx_plan *plan;     /* the last recorded instantiation, or NULL */
+	struct evtx_prog *progs[EVTX_PROGS]; /* field programs rooted here, the
+	                                      * last used first */
+	uint8_t nprogs;
+	uint8_t prog_bad;    /* recordings that failed in a row (saturating) */
+	uint8_t prog_retry;  /* after many: record again only now and then */
+} evtx_tmpl;
+
+#define EVTX_NAME_SLOTS 1024u
+#define EVTX_TMPL_SLOTS 256u
+#define EVTX_SHARE_SLOTS 1024u
+#define EVTX_KEY_MAX 16384u  /* longest template key shared (evtx_share.c) */
+
+/* Per-chunk caches. A slot is in use only when its gen is the context's:
+ * starting a chunk is one increment, not a memset of the tables. */
+typedef struct evtx_name_slot {
+	uint32_t gen, off;
+	ug_sv name;
+} evtx_name_slot;
+
+typedef struct evtx_tmpl_slot {
+	uint32_t gen, def_off;
+	evtx_tmpl *t;
+} evtx_tmpl_slot;
+
+/* Compiled templates of the block: found by template GUID, matched by the
+ * key of their definition (evtx_share.c). */
+typedef struct evtx_share_slot {
+	uint64_t hash;       /* of the template GUID */
+	uint8_t guid[16];
+	uint32_t klen;
+	const uint8_t *key;  /* klen bytes, in the arena; NULL: free slot */
+	evtx_tmpl *t;
+} evtx_share_slot;
+
+/* ---- field programs (evtx_prog.c) ----
+ * What the field sink adds for a record, recorded once per template
+ * instance structure: the instances (the record's template, and the nested
+ * BinXML values instantiated inside it, each with its template and value
+ * shape) and the fields added, each a constant or one value "slot"
+ * rendered. A later record of the same structure runs the program: no walk,
+ * no sink, no names built. */
+#define EVTX_PROG_INSTS 8u
+#define EVTX_PROG_SLOTS 256u  /* values of all instances of a program */
+#define EVTX_PROG_FIELDS 512u
+#define EVTX_NO_SLOT 0xffffu
+
+typedef struct evtx_pinst {
+	evtx_tmpl *t;
+	uint16_t parent;     /* instance whose value holds this one (0xffff: the record's) */
+	uint16_t index;      /* that value's index */
+	uint16_t base;       /* slot of this instance's first value */
+	uint16_t nvals;
+	const uint16_t *shape; /* per value: evtx_shape_of */
+} evtx_pinst;
+
+typedef struct evtx_pfield {
+	ug_sv name;
+	ug_sv text;          /* the value when slot is EVTX_NO_SLOT */
+	uint16_t slot;       /* else the value slot rendered */
+	uint16_t canon;
+	bool time;           /* TimeCreated SystemTime: also the record's time */
+} evtx_pfield;
+
+typedef struct evtx_prog {
+	uint32_t ninst, nfields;
+	evtx_pinst *inst;    /* [0]: the record's template instance */
+	evtx_pfield *fields;
+} evtx_prog;
+
+/* A program being recorded while the slow path walks a record: bad once
+ * something happened that a program cannot repeat. */
+typedef struct evtx_frec {
+	bool bad;
+	uint32_t ninst, nslots, nfields;
+	const evtx_val *holder; /* the BinXML value whose fragment is walked next */
+	struct evtx_frec_inst {
+		evtx_pinst pi;
+		const evtx_val *vals;  /* while live: the walk's values */
+		bool live;
+	} inst[EVTX_PROG_INSTS];
+	uint16_t shapes[EVTX_PROG_SLOTS];
+	evtx_pfield fields[EVTX_PROG_FIELDS];
+} evtx_frec;
+
+/* The reader's state for one block of chunks (fmt_evtx.c: block_begin;
+ * about 115 KiB): the chunk being read, its caches, the block's shared
+ * templates, a program being recorded. */
 typedef struct evtx_ctx {
 	const uint8_t *chunk;  /* the chunk's first byte */
 	uint32_t len;          /* bytes of it present (< 64 KiB when truncated) */
@@ -152,12 +237,50 @@ typedef struct evtx_ctx {
 	uint64_t bad_utf16;    /* invalid UTF-16 units replaced by U+FFFD */
 	int depth;
 	const char *error;     /* why the last walk failed (static text) */
+	uint32_t gen;          /* of the chunk's slots */
+	bool slow;             /* UG_EVTX_SLOW set: no programs, nothing shared */
+	evtx_frec *frec;       /* the program being recorded, or NULL */
+	uint32_t nshared;      /* templates in shared[] */
+	struct {               /* what the block did (tests, tuning) */
+		uint32_t compiled, shared; /* template definitions compiled / found compiled */
+		uint32_t recorded, run;    /* programs recorded / records done by one */
+	} stats;
+	/* the last record's Computer and channel, and what they gave (views in
+	 * the block's arena) */
+	struct {
+		bool set;
+		ug_sv raw, host;
+	} host;
+	struct {
+		bool set;
+		uint32_t event_id;
+		ug_sv channel;
+		ug_event_kind kind;
+	} kind;
 	evtx_name_slot names[EVTX_NAME_SLOTS];
-	evtx_tmpl tmpls[EVTX_TMPL_SLOTS];
+	evtx_tmpl_slot tmpls[EVTX_TMPL_SLOTS];
+	evtx_share_slot shared[EVTX_SHARE_SLOTS];
+	uint8_t key[EVTX_KEY_MAX];
+	evtx_frec rec;
 } evtx_ctx;
 
-/* Forget the caches and point ctx at a new chunk. */
+/* Point ctx at a new chunk and forget the chunk's caches (evtx_binxml.c). */
 void evtx_ctx_reset(evtx_ctx *c, const uint8_t *chunk, uint32_t len, ug_arena *arena);
+/* Sharing (evtx_share.c). The block's compiled template whose definition
+ * has the content of the one at def (24-byte header, size bytes of BinXML),
+ * or NULL; then *key_len is the definition's key length (0: not shareable)
+ * and c->key the key. */
+evtx_tmpl *evtx_share_find(evtx_ctx *c, uint32_t def, uint32_t size, uint32_t *key_len);
+/* Offer t, compiled from the definition at def whose key c->key[0..key_len)
+ * is (evtx_share_find made it). */
+void evtx_share_add(evtx_ctx *c, evtx_tmpl *t, uint32_t def, uint32_t key_len);
+/* The template compiled from the definition at chunk offset def. */
+evtx_tmpl *evtx_template_at(evtx_ctx *c, uint32_t def);
+/* The template instance at `at` (token 0x0c) within end: its template, its
+ * values (at most max; more is an error) and their shapes (evtx_shape_of;
+ * when shapes is not NULL), and where it ends. 0, or -1 with c->error set. */
+int evtx_instance_values(evtx_ctx *c, uint32_t at, uint32_t end, evtx_tmpl **t, evtx_val *vals,
+                         uint16_t *shapes, uint32_t max, uint32_t *count, uint32_t *after);
 /* Parse the BinXML fragment at chunk offset [off, end) and walk it into sink.
  * 0 on success; -1 with c->error set when the BinXML is malformed (the sink
  * may then have seen part of the record). */
@@ -177,6 +300,29 @@ bool evtx_plan_fits(const evtx_plan *p, const evtx_val *vals, uint32_t n);
 int evtx_plan_replay(evtx_ctx *c, const evtx_plan *p, const evtx_val *vals, evtx_sink *s);
 /* Template instance at `at` into s (evtx_binxml.c); *after = past its values. */
 int evtx_instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t *after);
+/* Programs (evtx_prog.c). Run the program for the record fragment at
+ * [off, end) into the field sink s: 1 when done, 0 when none fits (nothing
+ * added; the slow path then walks it), -1 out of memory. */
+struct evtx_fsink;
+int evtx_prog_run(evtx_ctx *c, uint32_t off, uint32_t end, struct evtx_fsink *s);
+/* Recording, while the slow path walks a record into s. */
+void evtx_prog_record(evtx_ctx *c, struct evtx_fsink *s);
+void evtx_prog_keep(evtx_ctx *c, struct evtx_fsink *s, bool ok);
+/* The walk did what a program cannot repeat (when recording one). */
+static inline void evtx_frec_bad(evtx_ctx *c)
+{
+	if (c->frec)
+		c->frec->bad = true;
+}
+/* An instance's values are being walked (its index), and no longer. */
+int evtx_frec_enter(evtx_ctx *c, evtx_tmpl *t, const evtx_val *vals, uint32_t n);
+void evtx_frec_leave(evtx_ctx *c, int inst);
+/* The value slot of raw (a value of a live instance), or EVTX_NO_SLOT (then
+ * the recording is bad). */
+uint16_t evtx_frec_slot(evtx_frec *r, const evtx_val *raw);
+/* A field added: its value is value slot `slot` rendered, or (EVTX_NO_SLOT)
+ * the constant value. */
+void evtx_frec_field(evtx_frec *r, ug_sv name, ug_sv value, uint16_t slot, uint16_t canon, bool time);
 /* A value as text (UTF-8, in the arena or static): how Windows renders it.
  * Arrays are joined with ','. NULL view when out of memory. */
 ug_sv evtx_render(evtx_ctx *c, const evtx_val *v);
@@ -209,6 +355,7 @@ typedef struct evtx_fsink {
 	ug_time ts;            /* from TimeCreated SystemTime */
 	bool oom;
 	int depth;
+	evtx_frec *rec;        /* recording a program (evtx_prog.c), or NULL */
 	struct evtx_frame {
 		evtx_op *op;
 		ug_sv path;          /* this element's field name */
@@ -216,6 +363,7 @@ typedef struct evtx_fsink {
 		ug_sv data_name;     /* <Data Name="..."> */
 		uint16_t nattrs;
 		uint16_t pieces;
+		uint16_t slot;       /* recording: the value slot of the first piece */
 		bool has_child;
 	} st[EVTX_MAX_DEPTH * 4];
 } evtx_fsink;

@@ -35,8 +35,12 @@ void evtx_ctx_reset(evtx_ctx *c, const uint8_t *chunk, uint32_t len, ug_arena *a
 	c->arena = arena;
 	c->depth = 0;
 	c->error = NULL;
-	memset(c->names, 0, sizeof(c->names));
-	memset(c->tmpls, 0, sizeof(c->tmpls));
+	c->frec = NULL;
+	if (++c->gen == 0) { /* wrapped: slots of old generations could look current */
+		memset(c->names, 0, sizeof(c->names));
+		memset(c->tmpls, 0, sizeof(c->tmpls));
+		c->gen = 1;
+	}
 }
 
 static int fail(evtx_ctx *c, const char *why)
@@ -48,6 +52,15 @@ static int fail(evtx_ctx *c, const char *why)
 
 /* ---- UTF-16 ---- */
 
+/* The same, one unit at a time. */
+static size_t ascii_prefix_tail(const uint8_t *p, size_t units, char *out)
+{
+	size_t i = 0;
+	for (; i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80; i++)
+		out[i] = (char)p[2 * i];
+	return i;
+}
+
 /* The longest ASCII prefix of p (units), packed to bytes into out. */
 static size_t ascii_prefix(const uint8_t *p, size_t units, char *out)
 {
@@ -57,13 +70,18 @@ static size_t ascii_prefix(const uint8_t *p, size_t units, char *out)
 	for (; i + 8 <= units; i += 8) {
 		__m128i w = _mm_loadu_si128((const __m128i *)(p + 2 * i));
 		if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(w, hi), _mm_setzero_si128())) != 0xffff)
-			break;
+			return i + ascii_prefix_tail(p + 2 * i, 8, out + i);
 		_mm_storel_epi64((__m128i *)(out + i), _mm_packus_epi16(w, w));
 	}
+	if (i < units && units >= 8) { /* the last 8 units, overlapping those done */
+		__m128i w = _mm_loadu_si128((const __m128i *)(p + 2 * (units - 8)));
+		if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(w, hi), _mm_setzero_si128())) == 0xffff) {
+			_mm_storel_epi64((__m128i *)(out + units - 8), _mm_packus_epi16(w, w));
+			return units;
+		}
+	}
 #endif
-	for (; i < units && p[2 * i + 1] == 0 && p[2 * i] < 0x80; i++)
-		out[i] = (char)p[2 * i];
-	return i;
+	return i + ascii_prefix_tail(p + 2 * i, units - i, out + i);
 }
 
 ug_sv evtx_utf16(ug_arena *a, const uint8_t *p, size_t units, uint64_t *bad)
@@ -118,14 +136,13 @@ static ug_sv name_at(evtx_ctx *c, uint32_t off, uint32_t *size)
 	uint32_t h = (off * 2654435761u) >> 22;
 	for (uint32_t k = 0; k < EVTX_NAME_SLOTS; k++) {
 		evtx_name_slot *s = &c->names[(h + k) & (EVTX_NAME_SLOTS - 1)];
-		if (s->off == off)
+		if (s->gen == c->gen && s->off == off)
 			return s->name;
-		if (s->off == 0) {
+		if (s->gen != c->gen) {
 			ug_sv n = evtx_utf16(c->arena, c->chunk + off + 8, chars, &c->bad_utf16);
 			if (!n.p)
 				return (fail(c, "out of memory"), UG_SV_NULL);
-			s->off = off;
-			s->name = n;
+			*s = (evtx_name_slot){c->gen, off, n};
 			return n;
 		}
 	}
@@ -373,35 +390,49 @@ static int compile(evtx_ctx *c, uint32_t pos, uint32_t end, opvec *o, uint32_t *
 
 /* ---- templates ---- */
 
-/* The compiled template whose definition starts at chunk offset def. */
-static evtx_tmpl *template_at(evtx_ctx *c, uint32_t def)
+/* The compiled template whose definition starts at chunk offset def: the
+ * chunk's, else the block's with the same content (evtx_share.c), else
+ * compiled now. */
+evtx_tmpl *evtx_template_at(evtx_ctx *c, uint32_t def)
 {
 	if (def < EVTX_RECORDS_START || (uint64_t)def + 24 > c->len)
 		return (fail(c, "template definition outside the chunk"), NULL);
 	uint32_t h = (def * 2654435761u) >> 24;
-	evtx_tmpl *slot = NULL;
+	evtx_tmpl_slot *slot = NULL;
 	for (uint32_t k = 0; k < EVTX_TMPL_SLOTS; k++) {
-		evtx_tmpl *t = &c->tmpls[(h + k) & (EVTX_TMPL_SLOTS - 1)];
-		if (t->def_off == def)
-			return t;
-		if (t->def_off == 0) {
-			slot = t;
+		evtx_tmpl_slot *sl = &c->tmpls[(h + k) & (EVTX_TMPL_SLOTS - 1)];
+		if (sl->gen == c->gen && sl->def_off == def)
+			return sl->t;
+		if (sl->gen != c->gen) {
+			slot = sl;
 			break;
 		}
 	}
 	uint32_t size = evtx_u32(c->chunk + def + 20);
 	if ((uint64_t)def + 24 + size > c->len)
 		return (fail(c, "template definition runs past the chunk"), NULL);
-	opvec o = {0};
-	if (compile(c, def + 24, def + 24 + size, &o, NULL) != 0)
-		return NULL;
-	if (!slot) { /* cache full: a one-off copy (never in practice: 32 templates per chunk) */
-		slot = ug_arena_alloc(c->arena, sizeof(*slot));
-		if (!slot)
+	uint32_t klen = 0;
+	evtx_tmpl *t = evtx_share_find(c, def, size, &klen);
+	if (t) {
+		c->stats.shared++;
+	} else {
+		c->stats.compiled++;
+		opvec o = {0};
+		if (compile(c, def + 24, def + 24 + size, &o, NULL) != 0)
+			return NULL;
+		t = ug_arena_calloc(c->arena, 1, sizeof(*t));
+		if (!t)
 			return (fail(c, "out of memory"), NULL);
+		t->nops = o.n;
+		t->ops = o.v;
+		if (klen)
+			evtx_share_add(c, t, def, klen);
 	}
-	*slot = (evtx_tmpl){def, o.n, o.v, NULL};
-	return slot;
+	/* chunk map full (never in practice: ~32 templates per chunk): looked up
+	 * again next time */
+	if (slot)
+		*slot = (evtx_tmpl_slot){c->gen, def, t};
+	return t;
 }
 
 /* Instance header at `at`: definition offset, where the value count is. */
@@ -444,33 +475,61 @@ static int instance_end(evtx_ctx *c, uint32_t at, uint32_t end, uint32_t *after)
 static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, uint32_t nvals,
                 evtx_sink *s, evtx_rec *rec);
 
+int evtx_instance_values(evtx_ctx *c, uint32_t at, uint32_t end, evtx_tmpl **t, evtx_val *vals,
+                         uint16_t *shapes, uint32_t max, uint32_t *count, uint32_t *after)
+{
+	uint32_t def, pos;
+	if (instance_head(c, at, end, &def, &pos) != 0)
+		return -1;
+	/* instance_end()'s checks, with the values read on the way */
+	if (pos + 4 > end)
+		return fail(c, "truncated value count");
+	uint32_t n = evtx_u32(c->chunk + pos);
+	if (n > EVTX_MAX_VALUES || (uint64_t)pos + 4 + 4ull * n > end)
+		return fail(c, "bad substitution value count");
+	if (n > max)
+		return fail(c, "too many substitution values");
+	const uint8_t *d = c->chunk + pos + 4;
+	uint32_t from = pos + 4 + 4 * n, total = 0; /* total <= 1024 * 65535 */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t size = evtx_u16(d + 4 * (size_t)i);
+		uint8_t type = d[4 * (size_t)i + 2];
+		vals[i] = (evtx_val){type, size, c->chunk + from + total};
+		if (shapes)
+			shapes[i] = (uint16_t)(type | (type == EVTX_T_NULL || size == 0) << 8);
+		total += size;
+	}
+	if ((uint64_t)from + total > end)
+		return fail(c, "substitution values run past the record");
+	*after = from + total;
+	if (!(*t = evtx_template_at(c, def)))
+		return -1;
+	*count = n;
+	return 0;
+}
+
 /* Instantiate the template instance at `at` into s: its plan replayed when
  * the values fit it, else its ops walked (and recorded as its plan). */
 int evtx_instance(evtx_ctx *c, uint32_t at, uint32_t end, evtx_sink *s, uint32_t *after)
 {
-	uint32_t def, pos;
-	if (instance_head(c, at, end, &def, &pos) != 0 || instance_end(c, at, end, after) != 0)
-		return -1;
-	evtx_tmpl *t = template_at(c, def);
-	if (!t)
-		return -1;
-	uint32_t count = evtx_u32(c->chunk + pos);
+	evtx_tmpl *t;
+	uint32_t count;
 	evtx_val vals[EVTX_MAX_VALUES];
-	const uint8_t *d = c->chunk + pos + 4;
-	const uint8_t *v = d + 4 * (size_t)count;
-	for (uint32_t i = 0; i < count; i++) {
-		vals[i].n = evtx_u16(d + 4 * (size_t)i);
-		vals[i].type = d[4 * i + 2];
-		vals[i].p = v;
-		v += vals[i].n;
-	}
-	if (t->plan && evtx_plan_fits(t->plan, vals, count))
-		return evtx_plan_replay(c, t->plan, vals, s);
-	evtx_rec rec = {NULL, 0, 0, false};
-	if (walk(c, t->ops, t->nops, vals, count, s, &rec) != 0)
+	if (evtx_instance_values(c, at, end, &t, vals, NULL, EVTX_MAX_VALUES, &count, after) != 0)
 		return -1;
-	evtx_rec_keep(c, &rec, t, vals, count);
-	return 0;
+	int inst = c->frec ? evtx_frec_enter(c, t, vals, count) : -1;
+	int rc;
+	if (t->plan && evtx_plan_fits(t->plan, vals, count)) {
+		rc = evtx_plan_replay(c, t->plan, vals, s);
+	} else {
+		evtx_rec rec = {NULL, 0, 0, false};
+		rc = walk(c, t->ops, t->nops, vals, count, s, &rec);
+		if (rc == 0)
+			evtx_rec_keep(c, &rec, t, vals, count);
+	}
+	if (inst >= 0)
+		evtx_frec_leave(c, inst);
+	return rc;
 }
 
 int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *s)
@@ -491,6 +550,7 @@ int evtx_fragment(evtx_ctx *c, uint32_t off, uint32_t end, evtx_sink *s)
 		if (rc == 0 && (after >= end || p[after] != 0x00))
 			rc = fail(c, "no end token after the template instance");
 	} else {
+		evtx_frec_bad(c); /* programs hold template instances only */
 		opvec o = {0};
 		rc = compile(c, pos, end, &o, NULL);
 		if (rc == 0)
@@ -578,8 +638,11 @@ static uint32_t walk_attr(evtx_ctx *c, evtx_op *ops, uint32_t i, uint32_t nops, 
 	bool any = j > i + 1;
 	if (!any || kept) {
 		s->attr(s, &ops[i], one, kept == 1 ? raw : NULL);
-		if (rec && from_vals > (kept == 1 ? 1u : 0u))
-			rec->bad = true; /* a value joined with other pieces */
+		if (from_vals > (kept == 1 ? 1u : 0u)) { /* a value joined with other pieces */
+			if (rec)
+				rec->bad = true;
+			evtx_frec_bad(c);
+		}
 		bool fv = kept == 1 && raw;
 		evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_ATTR, .from_val = fv, .op = &ops[i],
 		                                  .index = fv ? (uint16_t)(raw - vals) : 0, .text = one});
@@ -716,6 +779,8 @@ static int walk_subst(evtx_ctx *c, const evtx_op *op, const evtx_val *vals, evtx
 	uint8_t t = v->type & 0x7f;
 	if ((t == EVTX_T_BINXML || t == EVTX_T_EVTXML) && !(v->type & EVTX_T_ARRAY)) {
 		uint32_t off = (uint32_t)(v->p - c->chunk);
+		if (v->n && c->frec)
+			c->frec->holder = v;
 		if (v->n && evtx_fragment(c, off, off + v->n, s) != 0)
 			return -1;
 		if (v->n)
@@ -749,6 +814,7 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 			if (close) {
 				if (rec)
 					rec->bad = true; /* calls depend on the item count */
+				evtx_frec_bad(c);
 				if (expand_array(c, ops, i, close, vals, nvals, s) != 0)
 					return -1;
 				i = close;
@@ -788,6 +854,7 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 			break;
 		case EVTX_OP_TEMPLATE: {
 			uint32_t after;
+			evtx_frec_bad(c);
 			if (evtx_instance(c, op->at, c->len, s, &after) != 0)
 				return -1;
 			evtx_rec_step(c, rec, (evtx_step){.kind = EVTX_ST_INSTANCE, .at = op->at});

@@ -17,7 +17,9 @@
  *
  * Speed: names are built once per template op and parent path and cached on
  * the op (ops live as long as the chunk's batch), so a record costs no name
- * building and no dictionary lookups — only the cache-key compares.
+ * building and no dictionary lookups — only the cache-key compares. And the
+ * sink runs only for the first record of a structure: what it adds is
+ * recorded as a field program (evtx_prog.c) that later records run.
  */
 #include <string.h>
 
@@ -95,10 +97,22 @@ static evtx_fcache *cache_of(evtx_fsink *s, evtx_op *op)
 	return op->fc;
 }
 
-static void add(evtx_fsink *s, ug_sv name, ug_sv value, uint16_t canon)
+/* A field; when recording a program (evtx_prog.c), also into it: its value
+ * is value slot `slot` rendered, or (EVTX_NO_SLOT) the constant value. */
+static void add(evtx_fsink *s, ug_sv name, ug_sv value, uint16_t canon, uint16_t slot, bool time)
 {
 	if (ug_event_add(s->ev, name, value, (ug_field_id)canon) != UG_OK)
 		s->oom = true;
+	if (s->rec)
+		evtx_frec_field(s->rec, name, value, slot, canon, time);
+}
+
+/* Recording: a value rendered for nothing (the slow path would count its
+ * invalid UTF-16; a program would not render it). */
+static void dropped(evtx_fsink *s, const evtx_val *raw)
+{
+	if (s->rec && raw)
+		s->rec->bad = true;
 }
 
 static ug_sv parent_path(const evtx_fsink *s)
@@ -132,15 +146,17 @@ static void f_open(evtx_sink *base, evtx_op *op)
 		fc->canon_done = false; /* canon and text_name: made at close, when used */
 		fc->text_name = UG_SV_NULL;
 	}
-	*f = (struct evtx_frame){op, fc->name, UG_SV_NULL, UG_SV_NULL, 0, 0, false};
+	*f = (struct evtx_frame){op, fc->name, UG_SV_NULL, UG_SV_NULL, 0, 0, EVTX_NO_SLOT, false};
 }
 
 static void f_attr(evtx_sink *base, evtx_op *op, ug_sv value, const evtx_val *raw)
 {
 	evtx_fsink *s = (evtx_fsink *)base;
 	struct evtx_frame *f = top(s);
-	if (!f || !f->op)
+	if (!f || !f->op) {
+		dropped(s, raw);
 		return;
+	}
 	evtx_fcache *fc = cache_of(s, op);
 	if (!fc)
 		return;
@@ -158,11 +174,13 @@ static void f_attr(evtx_sink *base, evtx_op *op, ug_sv value, const evtx_val *ra
 		}
 	}
 	if (fc->role == ROLE_DATA_NAME) {
+		dropped(s, raw); /* a field name from a value: no program */
 		f->data_name = value;
 		return;
 	}
 	f->nattrs++;
-	add(s, fc->name, value, fc->canon);
+	add(s, fc->name, value, fc->canon, s->rec && raw ? evtx_frec_slot(s->rec, raw) : EVTX_NO_SLOT,
+	    fc->role == ROLE_TIME);
 	if (fc->role == ROLE_TIME) {
 		if (raw && raw->type == EVTX_T_FILETIME && raw->n == 8)
 			s->ts = evtx_filetime_to_time(evtx_u64(raw->p));
@@ -174,15 +192,20 @@ static void f_attr(evtx_sink *base, evtx_op *op, ug_sv value, const evtx_val *ra
 static void f_text(evtx_sink *base, evtx_piece kind, ug_sv text, ug_sv extra, const evtx_val *raw)
 {
 	(void)extra;
-	(void)raw;
 	evtx_fsink *s = (evtx_fsink *)base;
 	struct evtx_frame *f = top(s);
-	if (!f || kind == EVTX_PIECE_PI)
-		return;
-	if (f->pieces++ == 0) {
-		f->text = text;
+	if (!f || kind == EVTX_PIECE_PI) {
+		dropped(s, raw);
 		return;
 	}
+	if (f->pieces++ == 0) {
+		f->text = text;
+		if (s->rec && raw)
+			f->slot = evtx_frec_slot(s->rec, raw);
+		return;
+	}
+	if (s->rec && (raw || f->slot != EVTX_NO_SLOT))
+		s->rec->bad = true; /* a value joined with other pieces */
 	f->text = join(s, f->text, "", text);
 }
 
@@ -216,19 +239,19 @@ static void f_close(evtx_sink *base)
 	if (f->data_name.p) {
 		uint16_t canon; /* depth is back at the parent's: parent_path() is its path */
 		ug_sv name = data_field(s, f, &canon);
-		add(s, name, value, canon);
+		add(s, name, value, canon, f->slot, false);
 	} else if (!f->has_child && f->nattrs == 0) {
 		if (!fc->canon_done) {
 			fc->canon = canon_of(fc->name, f->op->text);
 			fc->canon_done = true;
 		}
-		add(s, fc->name, value, fc->canon);
+		add(s, fc->name, value, fc->canon, f->slot, false);
 	} else if (f->pieces) {
 		if (!fc->text_name.p) {
 			fc->text_name = join(s, fc->name, ".", UG_SV("#text"));
 			fc->text_canon = canon_of(fc->text_name, UG_SV("#text"));
 		}
-		add(s, fc->text_name, value, fc->text_canon);
+		add(s, fc->text_name, value, fc->text_canon, f->slot, false);
 	}
 }
 
@@ -240,4 +263,5 @@ void evtx_fsink_init(evtx_fsink *s, ug_event *ev, ug_arena *arena)
 	s->ts = UG_TIME_INVALID;
 	s->oom = false;
 	s->depth = 0;
+	s->rec = NULL;
 }

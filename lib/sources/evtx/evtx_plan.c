@@ -110,12 +110,15 @@ int evtx_plan_replay(evtx_ctx *c, const evtx_plan *p, const evtx_val *vals, evtx
 		case EVTX_ST_NESTED: {
 			const evtx_val *v = &vals[st->index];
 			uint32_t off = (uint32_t)(v->p - c->chunk);
+			if (c->frec)
+				c->frec->holder = v;
 			if (evtx_fragment(c, off, off + v->n, s) != 0)
 				return -1;
 			break;
 		}
 		case EVTX_ST_INSTANCE: {
 			uint32_t after;
+			evtx_frec_bad(c);
 			if (evtx_instance(c, st->at, c->len, s, &after) != 0)
 				return -1;
 			break;

@@ -3,19 +3,26 @@
  * and size_t as 0x..., GUIDs as {UPPER-CASE}, SIDs as S-1-..., FILETIME as
  * ISO 8601 UTC with 7 fractional digits, binary as upper-case hex, arrays
  * joined with ','. Text goes into the chunk's arena; never longer than its
- * bound computed up front, so one allocation per value. */
+ * bound computed up front, so one allocation per value. The common scalar
+ * types (the System values of every record) are written straight into
+ * their allocation, with two digits per table lookup; integers under 100 are
+ * views of a static table, no allocation at all. */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/str.h"
 #include "sources/evtx/evtx.h"
 
-/* v as exactly `digits` decimal digits. */
-static void dec_fixed(char *out, uint64_t v, int digits)
+static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                           "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                           "8081828384858687888990919293949596979899";
+
+/* v < 100 as two digits. */
+static void put2(char *out, unsigned v)
 {
-	for (int i = digits - 1; i >= 0; i--, v /= 10)
-		out[i] = (char)('0' + v % 10);
+	memcpy(out, pairs + 2 * v, 2);
 }
+
 
 /* Days since 1970-01-01 to civil date (proleptic Gregorian). */
 static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
@@ -45,19 +52,23 @@ size_t evtx_filetime_text(uint64_t ft, char *out)
 	if (y < 0 || y > 9999)
 		return 0;
 	/* YYYY-MM-DDTHH:MM:SS.fffffffZ */
-	dec_fixed(out, (uint64_t)y, 4);
+	put2(out, (unsigned)(y / 100));
+	put2(out + 2, (unsigned)(y % 100));
 	out[4] = '-';
-	dec_fixed(out + 5, m, 2);
+	put2(out + 5, m);
 	out[7] = '-';
-	dec_fixed(out + 8, d, 2);
+	put2(out + 8, d);
 	out[10] = 'T';
-	dec_fixed(out + 11, (uint64_t)(sod / 3600), 2);
+	put2(out + 11, (unsigned)(sod / 3600));
 	out[13] = ':';
-	dec_fixed(out + 14, (uint64_t)(sod / 60 % 60), 2);
+	put2(out + 14, (unsigned)(sod / 60 % 60));
 	out[16] = ':';
-	dec_fixed(out + 17, (uint64_t)(sod % 60), 2);
+	put2(out + 17, (unsigned)(sod % 60));
 	out[19] = '.';
-	dec_fixed(out + 20, frac, 7);
+	out[20] = (char)('0' + frac / 1000000);
+	put2(out + 21, frac / 10000 % 100);
+	put2(out + 23, frac / 100 % 100);
+	put2(out + 25, frac % 100);
 	out[27] = 'Z';
 	out[28] = '\0';
 	return 28;
@@ -73,9 +84,6 @@ ug_time evtx_filetime_to_time(uint64_t ft)
 
 static size_t put_u64(char *out, uint64_t v)
 {
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	                            "8081828384858687888990919293949596979899";
 	char tmp[24];
 	size_t n = sizeof(tmp);
 	for (; v >= 100; v /= 100) { /* two digits a step, from the right */
@@ -310,7 +318,8 @@ static ug_sv fixed_array(evtx_ctx *c, uint8_t t, const uint8_t *p, uint32_t n)
 	return (ug_sv){out, k};
 }
 
-ug_sv evtx_render(evtx_ctx *c, const evtx_val *v)
+/* Any value, the general way. */
+static ug_sv render_any(evtx_ctx *c, const evtx_val *v)
 {
 	uint8_t t = v->type & 0x7f;
 	if (v->type & EVTX_T_ARRAY) {
@@ -351,4 +360,116 @@ ug_sv evtx_render(evtx_ctx *c, const evtx_val *v)
 		return oom();
 	memcpy(out, tmp, k);
 	return (ug_sv){out, k};
+}
+
+/* ---- the common scalars, straight into the arena ---- */
+
+/* Decimal digits of v. */
+static unsigned dec_len(uint64_t v)
+{
+	unsigned n = 1;
+	for (; v >= 10000; v /= 10000)
+		n += 4;
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+static ug_sv dec_text(evtx_ctx *c, uint64_t v)
+{
+	if (v < 100) /* a view of the table: "7" is the second half of "07" */
+		return v < 10 ? (ug_sv){pairs + 2 * v + 1, 1} : (ug_sv){pairs + 2 * v, 2};
+	unsigned n = dec_len(v);
+	char *out = ug_arena_alloc(c->arena, n);
+	if (!out)
+		return UG_SV_NULL;
+	char *e = out + n;
+	for (; v >= 100; v /= 100) {
+		e -= 2;
+		put2(e, (unsigned)(v % 100));
+	}
+	if (v >= 10)
+		put2(e - 2, (unsigned)v);
+	else
+		e[-1] = (char)('0' + v);
+	return (ug_sv){out, n};
+}
+
+/* 0x..., lower case, not padded (put_hex). */
+static ug_sv hex_text(evtx_ctx *c, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned digits = v ? (unsigned)(64 - __builtin_clzll(v) + 3) / 4 : 1;
+	char *out = ug_arena_alloc(c->arena, 2 + digits);
+	if (!out)
+		return UG_SV_NULL;
+	out[0] = '0';
+	out[1] = 'x';
+	for (unsigned i = digits; i > 0; i--, v >>= 4)
+		out[1 + i] = hex[v & 15];
+	return (ug_sv){out, 2 + digits};
+}
+
+/* Byte b as two upper-case hex digits. */
+static void hex2(char *out, uint8_t b)
+{
+	static const char tab[] = /* "00" "01" ... "FF" */
+	    "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+	    "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F"
+	    "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F"
+	    "606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F"
+	    "808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F"
+	    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+	    "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+	    "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
+	memcpy(out, tab + 2 * b, 2);
+}
+
+static ug_sv guid_text(evtx_ctx *c, const uint8_t *g)
+{
+	char *out = ug_arena_alloc(c->arena, 38);
+	if (!out)
+		return UG_SV_NULL;
+	/* {Data1-Data2-Data3-Data4[0..1]-Data4[2..7]}, Data1-3 little-endian */
+	out[0] = '{';
+	hex2(out + 1, g[3]), hex2(out + 3, g[2]), hex2(out + 5, g[1]), hex2(out + 7, g[0]);
+	out[9] = '-';
+	hex2(out + 10, g[5]), hex2(out + 12, g[4]);
+	out[14] = '-';
+	hex2(out + 15, g[7]), hex2(out + 17, g[6]);
+	out[19] = '-';
+	hex2(out + 20, g[8]), hex2(out + 22, g[9]);
+	out[24] = '-';
+	for (int i = 0; i < 6; i++)
+		hex2(out + 25 + 2 * i, g[10 + i]);
+	out[37] = '}';
+	return (ug_sv){out, 38};
+}
+
+ug_sv evtx_render(evtx_ctx *c, const evtx_val *v)
+{
+	const uint8_t *p = v->p;
+	/* each case as render_any renders it when the value is long enough for
+	 * its type (else render_any shows the bytes) */
+	switch (v->type) {
+	case EVTX_T_STRING: return evtx_utf16(c->arena, p, v->n / 2, &c->bad_utf16);
+	case EVTX_T_U8: if (v->n >= 1) return dec_text(c, p[0]); break;
+	case EVTX_T_U16: if (v->n >= 2) return dec_text(c, evtx_u16(p)); break;
+	case EVTX_T_U32: if (v->n >= 4) return dec_text(c, evtx_u32(p)); break;
+	case EVTX_T_U64: if (v->n >= 8) return dec_text(c, evtx_u64(p)); break;
+	case EVTX_T_HEX32: if (v->n >= 4) return hex_text(c, evtx_u32(p)); break;
+	case EVTX_T_HEX64: if (v->n >= 8) return hex_text(c, evtx_u64(p)); break;
+	case EVTX_T_GUID: if (v->n >= 16) return guid_text(c, p); break;
+	case EVTX_T_FILETIME:
+		if (v->n >= 8) {
+			char tmp[32];
+			size_t k = evtx_filetime_text(evtx_u64(p), tmp);
+			char *out = k ? ug_arena_alloc(c->arena, k) : NULL;
+			if (out) {
+				memcpy(out, tmp, 28); /* k is 28 */
+				return (ug_sv){out, k};
+			}
+		}
+		break;
+	default: break;
+	}
+	return render_any(c, v);
 }

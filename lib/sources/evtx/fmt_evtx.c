@@ -3,7 +3,13 @@
  * Framing UG_FRAME_CHUNKS (format.h): the machinery hands parse() the 4 KiB
  * file header once (r->chunk == 0) and then every 64 KiB chunk (r->chunk ==
  * 1 + its index), in file order, blocks of chunks in parallel. Each chunk is
- * read on its own: BinXML names and templates are chunk-relative.
+ * read on its own (BinXML names and templates are chunk-relative), but the
+ * chunks of a block share a state (block_begin): templates whose
+ * definitions are equal are compiled once (evtx_share.c) and the field
+ * programs recorded on them (evtx_prog.c) serve the whole block.
+ *
+ * Per record: a field program when one fits the record's structure, else
+ * the walk into the field sink (evtx_fields.c), which records one.
  *
  * Damage (what Windows and libevtx do, and a bit more):
  *   - file header: bad signature or checksum is reported; chunks are read anyway
@@ -26,6 +32,7 @@
  * record's written time when absent).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -189,7 +196,24 @@ static uint64_t record_number(const ug_event *ev, uint64_t header_id)
 	return ug_sv_to_u64(ug_event_get(ev, UG_F_EVENT_RECORD_ID), &id) ? id : header_id;
 }
 
-static void fill_header(ug_event *ev, ug_time ts, uint64_t written)
+static bool same_text(ug_sv a, ug_sv b)
+{
+	return a.n == b.n && (a.n == 0 || a.p == b.p || memcmp(a.p, b.p, a.n) == 0);
+}
+
+/* ev->host from Computer: the last record's when the text is the same
+ * (records of a log mostly are from one computer). */
+static void set_host(evtx_ctx *c, ug_event *ev, ug_sv raw)
+{
+	if (c->host.set && same_text(c->host.raw, raw)) {
+		ev->host = c->host.host;
+		return;
+	}
+	if (ug_event_set_host(ev, raw) == UG_OK)
+		c->host.set = true, c->host.raw = raw, c->host.host = ev->host;
+}
+
+static void fill_header(evtx_ctx *c, ug_event *ev, ug_time ts, uint64_t written)
 {
 	ev->ts = ts != UG_TIME_INVALID ? ts : evtx_filetime_to_time(written);
 	ev->channel = ug_event_get(ev, UG_F_CHANNEL);
@@ -198,8 +222,13 @@ static void fill_header(ug_event *ev, ug_time ts, uint64_t written)
 	ev->event_id = ug_sv_to_u64(eid, &id) && id <= UINT32_MAX ? (uint32_t)id : 0;
 	ug_sv host = ug_event_get(ev, UG_F_COMPUTER);
 	if (host.n)
-		ug_event_set_host(ev, host);
-	ev->kind = ug_event_kind_from_windows(ev->channel, ev->event_id);
+		set_host(c, ev, host);
+	/* the kind, as the last record's when channel and EventID are the same */
+	if (!c->kind.set || c->kind.event_id != ev->event_id || !same_text(c->kind.channel, ev->channel)) {
+		c->kind.kind = ug_event_kind_from_windows(ev->channel, ev->event_id);
+		c->kind.set = true, c->kind.event_id = ev->event_id, c->kind.channel = ev->channel;
+	}
+	ev->kind = c->kind.kind;
 }
 
 /* Parse and emit the record at `at` (validated, size bytes). false when its
@@ -213,7 +242,17 @@ static bool emit_record(chunk_job *j, uint32_t at, uint32_t size, const char *ca
 	evtx_fsink_init(&fs, j->r->ev, j->r->arena);
 	uint64_t bad = j->c->bad_utf16;
 	j->c->error = NULL;
-	if (evtx_fragment(j->c, at + EVTX_RECORD_HEADER, at + size - 4, &fs.base) != 0 || fs.oom) {
+	uint32_t from = at + EVTX_RECORD_HEADER, to = at + size - 4;
+	/* a field program when one fits the record, else the walk (recording one) */
+	int rc = j->c->slow ? 0 : evtx_prog_run(j->c, from, to, &fs);
+	if (rc == 0) {
+		j->c->error = NULL;
+		if (!j->c->slow)
+			evtx_prog_record(j->c, &fs);
+		rc = evtx_fragment(j->c, from, to, &fs.base) == 0 ? 1 : -1;
+		evtx_prog_keep(j->c, &fs, rc == 1 && !fs.oom);
+	}
+	if (rc < 0 || fs.oom) {
 		if (!carved)
 			skip_at(j, at, id, fs.oom ? "out of memory" : j->c->error);
 		else
@@ -230,7 +269,7 @@ static bool emit_record(chunk_job *j, uint32_t at, uint32_t size, const char *ca
 		ug_event_add(ev, UG_SV("#carved"), ug_sv_from(carved), UG_F_NONE);
 	if (j->r->opts && j->r->opts->evtx_xml)
 		add_xml(j, at, size);
-	fill_header(ev, fs.ts, evtx_u64(p + 16));
+	fill_header(j->c, ev, fs.ts, evtx_u64(p + 16));
 	set_pos(j, at, record_number(ev, id));
 	ug_rec_emit(j->r);
 	return true;
@@ -292,14 +331,29 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
-static void parse_chunk(ug_rec *r, ug_sv unit)
+/* The block's state (format.h): templates compiled and programs recorded
+ * in one chunk serve the block's later ones (evtx_share.c, evtx_prog.c). */
+static void *evtx_block_begin(void)
+{
+	evtx_ctx *c = calloc(1, sizeof(*c));
+	if (c) {
+		const char *slow = getenv("UG_EVTX_SLOW"); /* tests: the reference path */
+		c->slow = slow && *slow;
+	}
+	return c;
+}
+
+static void evtx_block_end(void *state)
+{
+	free(state);
+}
+
+static void parse_chunk(ug_rec *r, ug_sv unit, evtx_ctx *c)
 {
 	const uint8_t *p = (const uint8_t *)unit.p;
 	uint32_t len = (uint32_t)UG_MIN(unit.n, EVTX_CHUNK_SIZE);
 	if (all_zero(p, len))
 		return; /* unused (preallocated) chunk */
-	evtx_ctx ctx; /* the chunk's caches: about 30 KiB, on the stack */
-	evtx_ctx *c = &ctx;
 	evtx_ctx_reset(c, p, len, r->arena);
 	c->bad_utf16 = 0;
 	chunk_job j = {r, c, p, len, r->offset, UG_BUF_INIT};
@@ -331,10 +385,18 @@ static void parse_chunk(ug_rec *r, ug_sv unit)
 
 static void evtx_parse(ug_rec *r, ug_sv unit)
 {
-	if (r->chunk == 0)
+	if (r->chunk == 0) {
 		parse_file_header(r, unit);
-	else
-		parse_chunk(r, unit);
+		return;
+	}
+	evtx_ctx *c = r->block;
+	if (!c && !(c = evtx_block_begin())) { /* no block state: this chunk's own */
+		ug_rec_skip(r, "out of memory", ug_sv_make(unit.p, UG_MIN(unit.n, 64u)));
+		return;
+	}
+	parse_chunk(r, unit, c);
+	if (c != r->block)
+		evtx_block_end(c);
 }
 
 const ug_format ug_fmt_evtx = {
@@ -345,4 +407,6 @@ const ug_format ug_fmt_evtx = {
     .parse = evtx_parse,
     .head_size = EVTX_HEADER_SIZE,
     .unit_size = EVTX_CHUNK_SIZE,
+    .block_begin = evtx_block_begin,
+    .block_end = evtx_block_end,
 };
