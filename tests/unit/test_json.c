@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/str.h"
 #include "sources/format.h"
 #include "sources/json.h"
@@ -1132,6 +1133,137 @@ static void test_evtx_python(void **state)
 	capture_free(&c);
 }
 
+/* ---- known paths: what the head teaches changes speed, never fields ---- */
+
+/* Each event as one line: header, then name=value#canon per field. */
+static int serialize_fn(const ug_event *ev, void *user)
+{
+	ug_buf *b = user;
+	ug_buf_printf(b, "%lld|%.*s|%d|%.*s|%u", (long long)ev->ts, UG_SV_ARG(ev->host),
+	              (int)ev->kind, UG_SV_ARG(ev->channel), ev->event_id);
+	for (uint32_t i = 0; i < ev->nfields; i++)
+		ug_buf_printf(b, "|%.*s=%.*s#%u", UG_SV_ARG(ev->fields[i].name),
+		              UG_SV_ARG(ev->fields[i].value), ev->fields[i].canon);
+	ug_buf_putc(b, '\n');
+	return 0;
+}
+
+static char *serialize(const ug_format *f, const char *text)
+{
+	ug_buf b = UG_BUF_INIT;
+	ug_parse_stats st = {0};
+	ug_error err = {0};
+	size_t n = strlen(text);
+	char *copy = malloc(n ? n : 1);
+	assert_non_null(copy);
+	memcpy(copy, text, n);
+	assert_int_equal(
+	    ug_format_parse_buffer(f, (ug_sv){copy, n}, NULL, serialize_fn, &b, &st, &err), UG_OK);
+	free(copy);
+	ug_buf_putc(&b, '\0');
+	assert_true(ug_buf_ok(&b));
+	char *out = strdup(b.p);
+	ug_buf_free(&b);
+	return out;
+}
+
+/* Every record gives the same event read alone (its own head), after the
+ * others (a head of all of them, other key orders), and after 80 KB of
+ * records of another shape (outside the head: the general walk). */
+static void assert_head_independent(const ug_format *f, const char *const *recs, size_t n,
+                                    const char *filler)
+{
+	ug_buf all = UG_BUF_INIT, alone = UG_BUF_INIT, late = UG_BUF_INIT;
+	for (size_t i = n; i-- > 0;) { /* reversed: the head's order differs */
+		ug_buf_puts(&all, recs[i]);
+		ug_buf_putc(&all, '\n');
+	}
+	while (late.len < 80 * 1024) {
+		ug_buf_puts(&late, filler);
+		ug_buf_putc(&late, '\n');
+	}
+	size_t filler_len = late.len;
+	ug_buf_append(&late, all.p, all.len);
+	ug_buf_putc(&all, '\0');
+	ug_buf_putc(&late, '\0');
+	for (size_t i = n; i-- > 0;) {
+		char *one = serialize(f, recs[i]);
+		ug_buf_puts(&alone, one);
+		free(one);
+	}
+	ug_buf_putc(&alone, '\0');
+	assert_true(ug_buf_ok(&all) && ug_buf_ok(&alone) && ug_buf_ok(&late));
+	char *together = serialize(f, all.p);
+	assert_string_equal(together, alone.p);
+	char *after = serialize(f, late.p);
+	char *filler_out = serialize(f, ug_buf_sv(&late).p + filler_len);
+	assert_string_equal(filler_out, alone.p);
+	size_t na = strlen(after), nb = strlen(alone.p);
+	assert_true(na >= nb);
+	assert_string_equal(after + na - nb, alone.p);
+	free(together);
+	free(after);
+	free(filler_out);
+	ug_buf_free(&all);
+	ug_buf_free(&alone);
+	ug_buf_free(&late);
+}
+
+static void test_known_paths(void **state)
+{
+	(void)state;
+	static const char *const ecs[] = {
+	    /* canonical names in and out of order, a duplicate id, ECS twins */
+	    "{\"@timestamp\":\"2026-01-20T10:00:00Z\",\"process\":{\"executable\":\"e.exe\","
+	    "\"pid\":4},\"winlog\":{\"channel\":\"Security\",\"event_id\":4688,\"event_data\":"
+	    "{\"NewProcessName\":\"n.exe\",\"Image\":\"i.exe\",\"Image\":\"dup.exe\","
+	    "\"RuleName\":\"-\"},\"computer_name\":\"WS-1.corp\"}}",
+	    "{\"winlog\":{\"event_data\":{\"Image\":\"b.exe\",\"CommandLine\":\"b \\\"x\\\"\"},"
+	    "\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"1\"},"
+	    "\"@timestamp\":\"2026-01-20T10:00:01Z\",\"host\":{\"name\":\"ws-2\"}}",
+	    /* escaped and dotted keys, an empty key, a path that is an object in
+	     * one record and a scalar in another, Data elements, user_data */
+	    "{\"@timestamp\":\"2026-01-20T10:00:02Z\",\"winlog\":{\"event_data\":{\"Im\\u0061ge\":"
+	    "\"esc.exe\",\"Data\":[{\"@Name\":\"TaskName\",\"#text\":\"\\\\t\"},\"loose\"],"
+	    "\"\":\"empty\",\"a.b\":\"dot\"},\"user_data\":{\"x\":{\"ServiceName\":\"s\"}},"
+	    "\"channel\":\"System\",\"event_id\":7045},\"winlog.event_data.ImagePath\":\"p\","
+	    "\"process\":\"scalar\",\"event\":{\"code\":[\"1\",2]}}",
+	    "{\"@timestamp\":\"2026-01-20T10:00:03Z\",\"winlog\":{\"event_data\":{\"Data\":"
+	    "{\"Name\":\"Image\",\"#text\":\"d.exe\"},\"Details\":{\"nested\":\"v\"}}},"
+	    "\"process\":{\"executable\":{\"deep\":\"x\"},\"parent\":{\"executable\":\"pp.exe\"}},"
+	    "\"event_data\":{\"Image\":\"wlb6.exe\"},\"log_name\":\"Security\"}",
+	};
+	assert_head_independent(&ug_fmt_ecs_json, ecs, UG_ARRAY_LEN(ecs),
+	                        "{\"@timestamp\":\"2026-01-20T09:00:00Z\",\"other\":{\"shape\":1},"
+	                        "\"winlog\":{\"event_data\":{\"Zzz\":\"1\"}}}");
+	static const char *const flat[] = {
+	    "{\"EventTime\":\"2026-01-20 10:00:00\",\"Hostname\":\"WS-3\",\"EventID\":1,"
+	    "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"f.exe\","
+	    "\"channel\":\"x\",\"Nested\":{\"Image\":\"n.exe\",\"Data\":[\"a\",\"b\"]}}",
+	    "{\"Image\":\"g.exe\",\"EventID\":3,\"UtcTime\":\"2026-01-20 10:00:01.5\","
+	    "\"Data\":{\"@Name\":\"User\",\"#text\":\"u\"},\"Hostname\":\"ws-4\"}",
+	};
+	assert_head_independent(&ug_fmt_flat_json, flat, UG_ARRAY_LEN(flat),
+	                        "{\"UtcTime\":\"2026-01-20 09:00:00\",\"Other\":1}");
+	static const char *const evtx[] = {
+	    "{\"Event\":{\"System\":{\"EventID\":{\"#text\":1},\"Channel\":\"Microsoft-Windows-"
+	    "Sysmon/Operational\",\"Provider\":{\"@Name\":\"p\"},\"TimeCreated\":{\"@SystemTime\":"
+	    "\"2026-01-20T10:00:00Z\"},\"Computer\":\"c\"},\"EventData\":{\"Data\":[{\"@Name\":"
+	    "\"Image\",\"#text\":\"x.exe\"}],\"Image\":\"y.exe\"}}}",
+	};
+	assert_head_independent(&ug_fmt_evtx_json, evtx, UG_ARRAY_LEN(evtx),
+	                        "{\"Event\":{\"System\":{\"TimeCreated\":{\"@SystemTime\":"
+	                        "\"2026-01-20T09:00:00Z\"}},\"Other\":{}}}");
+	static const char *const splunk[] = {
+	    "{\"result\":{\"_time\":\"2026-01-20T10:00:00Z\",\"EventCode\":\"4688\",\"LogName\":"
+	    "\"Security\",\"New_Process_Name\":\"s.exe\",\"host\":\"H\"}}",
+	    "{\"_time\":\"1768903260.25\",\"source\":\"WinEventLog:Security\",\"EventCode\":4624,"
+	    "\"ComputerName\":\"C\"}",
+	};
+	assert_head_independent(&ug_fmt_splunk_json, splunk, UG_ARRAY_LEN(splunk),
+	                        "{\"_time\":\"2026-01-20T09:00:00Z\",\"Other\":1}");
+}
+
 /* ---- splunk-json ------------------------------------------------------- */
 
 static void test_splunk(void **state)
@@ -1510,6 +1642,7 @@ int main(void)
 	    cmocka_unit_test(test_evtx_dump),
 	    cmocka_unit_test(test_evtx_python),
 	    cmocka_unit_test(test_splunk),
+	    cmocka_unit_test(test_known_paths),
 	    cmocka_unit_test(test_skips),
 	    cmocka_unit_test(test_detect),
 	    cmocka_unit_test(test_otrf_real),
