@@ -69,12 +69,20 @@ typedef struct wj_filter {
  * descends, without joining or hashing names. Only paths of plain keys
  * (non-empty, no escapes, no dots) get nodes: the rest take the general
  * walk (walk_member), which gives the same fields. */
+/* A key as two words that, with its length, tell it apart from every other
+ * key of up to 16 bytes (longer keys are compared in full besides): the
+ * first and last 8 bytes (overlapping), or 4 and 4, or 3 single bytes. */
+typedef struct wj_words {
+	uint64_t a, b;
+} wj_words;
+
 typedef struct wj_node {
 	ug_sv key;         /* the member's name (a view into name) */
 	ug_sv name;        /* full dotted name, in the state's arena */
 	uint32_t parent;   /* node of the enclosing object; node 0 is the record root */
 	uint32_t first;    /* hint: node of the first member of an object here (0: none) */
 	uint32_t next;     /* hint: node of the member that followed this one (0: none) */
+	wj_words w;        /* key_words(key) */
 	uint16_t canon;    /* canonical id of a value here, before the first-wins rule */
 	bool in_data;      /* the member is data (walk_member's in_data) */
 	bool child_data;   /* the members of an object here are data */
@@ -120,32 +128,44 @@ static bool filter_maybe(const wj_filter *f, ug_sv name)
 
 /* ---- known paths: lookup ------------------------------------------------ */
 
-static inline uint64_t load_le(const char *p, size_t n) /* n <= 8 */
+static inline uint64_t load64(const char *p)
 {
-	uint64_t v = 0;
-	memcpy(&v, p, n); /* little- or big-endian: only equality matters */
+	uint64_t v;
+	memcpy(&v, p, 8);
 	return v;
 }
 
-/* Hash of (parent node, key): the key's length, first and last 8 bytes. */
-static inline uint32_t node_hash(uint32_t parent, ug_sv key)
+static inline uint32_t load32(const char *p)
 {
-	uint64_t a, b;
-	if (key.n >= 8) {
-		a = load_le(key.p, 8);
-		b = load_le(key.p + key.n - 8, 8);
-	} else {
-		a = load_le(key.p, key.n);
-		b = 0;
-	}
-	uint64_t h = (a ^ (uint64_t)parent << 40 ^ key.n) * UINT64_C(0x9E3779B97F4A7C15);
-	h ^= b * UINT64_C(0xC2B2AE3D27D4EB4F);
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline wj_words key_words(ug_sv key)
+{
+	const unsigned char *u = (const unsigned char *)key.p;
+	if (key.n >= 8)
+		return (wj_words){load64(key.p), load64(key.p + key.n - 8)};
+	if (key.n >= 4)
+		return (wj_words){load32(key.p) | (uint64_t)load32(key.p + key.n - 4) << 32, 0};
+	if (key.n)
+		return (wj_words){u[0] | (uint32_t)u[key.n / 2] << 8 | (uint32_t)u[key.n - 1] << 16, 0};
+	return (wj_words){0, 0};
+}
+
+/* Hash of (parent node, key words, key length). */
+static inline uint32_t node_hash(uint32_t parent, size_t n, wj_words w)
+{
+	uint64_t h = (w.a ^ (uint64_t)parent << 40 ^ n) * UINT64_C(0x9E3779B97F4A7C15);
+	h ^= w.b * UINT64_C(0xC2B2AE3D27D4EB4F);
 	return (uint32_t)(h ^ h >> 29);
 }
 
-static inline bool node_is(const wj_node *n, uint32_t parent, ug_sv key)
+static inline bool node_is(const wj_node *n, uint32_t parent, ug_sv key, wj_words w)
 {
-	return n->parent == parent && n->key.n == key.n && memcmp(n->key.p, key.p, key.n) == 0;
+	return n->w.a == w.a && n->w.b == w.b && n->key.n == key.n && n->parent == parent &&
+	       (key.n <= 16 || memcmp(n->key.p + 8, key.p + 8, key.n - 16) == 0);
 }
 
 /* The node of member key `k` of an object at node `parent`, or 0. `hint` is
@@ -157,11 +177,13 @@ static inline uint32_t find_node(const wj_state *st, uint32_t parent, const ug_j
 	ug_sv key = k->raw;
 	if (k->escaped || !key.n)
 		return 0;
-	if (hint && node_is(&st->nodes[hint], parent, key))
+	wj_words w = key_words(key);
+	if (hint && node_is(&st->nodes[hint], parent, key, w))
 		return hint;
-	for (uint32_t i = node_hash(parent, key) & st->slot_mask;; i = (i + 1) & st->slot_mask) {
+	uint32_t i = node_hash(parent, key.n, w) & st->slot_mask;
+	for (;; i = (i + 1) & st->slot_mask) {
 		uint32_t nd = st->slots[i];
-		if (!nd || node_is(&st->nodes[nd], parent, key))
+		if (!nd || node_is(&st->nodes[nd], parent, key, w))
 			return nd;
 	}
 }
@@ -643,7 +665,8 @@ static bool slots_grow(wj_state *st)
 	if (!slots)
 		return false;
 	for (uint32_t nd = 1; nd < st->nnodes; nd++) {
-		uint32_t i = node_hash(st->nodes[nd].parent, st->nodes[nd].key) & (cap - 1);
+		const wj_node *n = &st->nodes[nd];
+		uint32_t i = node_hash(n->parent, n->key.n, n->w) & (cap - 1);
 		while (slots[i])
 			i = (i + 1) & (cap - 1);
 		slots[i] = nd;
@@ -674,16 +697,17 @@ static uint32_t node_add(wj_state *st, uint32_t parent, ug_sv key)
 {
 	if (!plain_key(key))
 		return 0;
-	uint32_t i = node_hash(parent, key) & st->slot_mask;
+	wj_words w = key_words(key);
+	uint32_t i = node_hash(parent, key.n, w) & st->slot_mask;
 	for (; st->slots[i]; i = (i + 1) & st->slot_mask)
-		if (node_is(&st->nodes[st->slots[i]], parent, key))
+		if (node_is(&st->nodes[st->slots[i]], parent, key, w))
 			return st->slots[i];
 	if (st->nnodes >= WJ_MAX_NODES)
 		return 0;
 	if ((st->nnodes + 1) * 2 > st->slot_mask + 1) { /* keep the load at most 1/2 */
 		if (!slots_grow(st))
 			return 0;
-		for (i = node_hash(parent, key) & st->slot_mask; st->slots[i];)
+		for (i = node_hash(parent, key.n, w) & st->slot_mask; st->slots[i];)
 			i = (i + 1) & st->slot_mask;
 	}
 	if (st->nnodes == st->capnodes) {
@@ -706,7 +730,7 @@ static uint32_t node_add(wj_state *st, uint32_t parent, ug_sv key)
 	memcpy(p + len - key.n, key.p, key.n);
 	uint32_t nd = st->nnodes++;
 	wj_node *n = &st->nodes[nd];
-	*n = (wj_node){.key = {p + len - key.n, key.n}, .name = {p, len}, .parent = parent};
+	*n = (wj_node){.key = {p + len - key.n, key.n}, .name = {p, len}, .parent = parent, .w = w};
 	node_derive(st, n);
 	st->slots[i] = nd;
 	return nd;

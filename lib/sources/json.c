@@ -519,19 +519,36 @@ static size_t decode_escape(const char *s, size_t n, size_t *i, char out[4])
 }
 
 /* Decode raw (a string body) into out, which holds at least raw.n bytes:
- * no escape decodes to more bytes than it is written with. */
+ * no escape decodes to more bytes than it is written with, so the output
+ * never overtakes the input (o <= i), which lets the SSE2 loop store whole
+ * 16-byte blocks ahead of what it keeps. Runs between escapes are short in
+ * Windows paths, so no library calls per run. */
 static size_t decode_into(ug_sv raw, char *out)
 {
-	size_t o = 0, i = 0;
-	while (i < raw.n) {
-		const char *bs = memchr(raw.p + i, '\\', raw.n - i);
-		size_t run = bs ? (size_t)(bs - raw.p) - i : raw.n - i;
-		memcpy(out + o, raw.p + i, run);
-		o += run;
-		i += run;
-		if (!bs)
-			break;
-		o += decode_escape(raw.p, raw.n, &i, out + o);
+	const char *s = raw.p;
+	size_t n = raw.n, o = 0, i = 0;
+#if defined(__SSE2__)
+	const __m128i bslash = _mm_set1_epi8('\\');
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		_mm_storeu_si128((__m128i *)(void *)(out + o), v);
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bslash));
+		if (!bits) {
+			i += 16;
+			o += 16;
+			continue;
+		}
+		unsigned z = (unsigned)__builtin_ctz(bits);
+		i += z;
+		o += z;
+		o += decode_escape(s, n, &i, out + o);
+	}
+#endif
+	while (i < n) {
+		if (s[i] != '\\')
+			out[o++] = s[i++];
+		else
+			o += decode_escape(s, n, &i, out + o);
 	}
 	return o;
 }
