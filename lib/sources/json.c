@@ -85,20 +85,28 @@ static inline const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
-/* Advance over plain string bytes; stops at the first special byte or end. */
-static inline const char *skip_plain(const char *p, const char *end)
-{
 #if defined(__SSE2__)
+/* One bit per byte of p[0..16) that ends a plain run: '"', '\\', control
+ * characters and non-ASCII bytes. */
+static inline unsigned special_mask16(const char *p)
+{
 	const __m128i quote = _mm_set1_epi8('"');
 	const __m128i bslash = _mm_set1_epi8('\\');
 	/* signed compare: true for 0x00..0x1f and for 0x80..0xff */
 	const __m128i space = _mm_set1_epi8(0x20);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+	                         _mm_cmplt_epi8(v, space));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Advance over plain string bytes; stops at the first special byte or end. */
+static inline const char *skip_plain(const char *p, const char *end)
+{
+#if defined(__SSE2__)
 	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i m =
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-		                 _mm_cmplt_epi8(v, space));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		unsigned bits = special_mask16(p);
 		if (bits)
 			return p + __builtin_ctz(bits);
 		p += 16;
@@ -171,6 +179,23 @@ static const char *scan_string(const char *p, const char *end, bool *escaped, co
 			} while (p < end && (unsigned char)*p >= 0x80);
 		}
 	}
+}
+
+/* scan_string for the common case inline: a plain string (a key, a short
+ * value) whose closing quote is among its first 16 bytes. */
+static inline const char *scan_string_fast(const char *p, const char *end, bool *escaped,
+                                           const char **why)
+{
+#if defined(__SSE2__)
+	if (UG_LIKELY(end - p >= 16)) {
+		unsigned bits = special_mask16(p);
+		if (!bits)
+			return scan_string(p + 16, end, escaped, why);
+		const char *q = p + __builtin_ctz(bits);
+		return *q == '"' ? q : scan_string(q, end, escaped, why);
+	}
+#endif
+	return scan_string(p, end, escaped, why);
 }
 
 /* End of the number starting at p, or NULL when it is not valid JSON. */
@@ -304,7 +329,7 @@ static const char *parse_value(parser *ps, const char *p, int *rc)
 		q = p + 1;
 		break;
 	case '"':
-		q = scan_string(p + 1, end, &escaped, &why);
+		q = scan_string_fast(p + 1, end, &escaped, &why);
 		if (!q) {
 			*rc = fail(ps, p, why);
 			return NULL;
@@ -352,7 +377,7 @@ static const char *parse_key(parser *ps, const char *p, int *rc)
 	}
 	const char *why = NULL;
 	bool escaped = false;
-	const char *q = scan_string(p + 1, end, &escaped, &why);
+	const char *q = scan_string_fast(p + 1, end, &escaped, &why);
 	if (!q) {
 		*rc = fail(ps, p, why);
 		return NULL;
@@ -387,7 +412,11 @@ int ug_json_parse(ug_json_doc *doc, ug_sv text)
 	}
 	if (doc->cap == 0)
 		reserve_for(doc, text.n);
-	parser ps = {.doc = doc, .start = text.p, .end = text.p + text.n, .depth = 0};
+	parser ps; /* the stack is written before it is read: not zeroed per record */
+	ps.doc = doc;
+	ps.start = text.p;
+	ps.end = text.p + text.n;
+	ps.depth = 0;
 	const char *end = ps.end;
 	const char *p = text.p;
 	int rc = UG_ERR_PARSE;
