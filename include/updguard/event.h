@@ -77,6 +77,18 @@ void ug_event_free(ug_event *ev);
 /* Append a field. canon UG_F_NONE leaves it reachable by name only.
  * UG_OK or UG_ERR_NOMEM (the event then lacks the field). */
 int ug_event_add(ug_event *ev, ug_sv name, ug_sv value, ug_field_id canon);
+/* ug_event_add for readers' inner loops: inline while the field array has
+ * room and canon is a valid id (or UG_F_NONE). */
+static inline int ug_event_push(ug_event *ev, ug_sv name, ug_sv value, ug_field_id canon)
+{
+	if (ev->nfields == ev->cap || (unsigned)canon >= UG_F__COUNT)
+		return ug_event_add(ev, name, value, canon);
+	ev->fields[ev->nfields++] = (ug_field){name, value, (uint16_t)canon};
+	/* first field wins; the index can only address the first 255 fields */
+	if (canon != UG_F_NONE && !ev->canon_idx[canon] && ev->nfields <= 255)
+		ev->canon_idx[canon] = (uint8_t)ev->nfields;
+	return UG_OK;
+}
 /* Append with the canonical id looked up from the name (exact canonical name). */
 int ug_event_add_auto(ug_event *ev, ug_sv name, ug_sv value);
 /* Copy value into the event's arena first (for values built in scratch space). */

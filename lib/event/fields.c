@@ -129,7 +129,9 @@ static ug_event_kind security_kind(uint32_t id)
 
 ug_event_kind ug_event_kind_from_windows(ug_sv channel, uint32_t event_id)
 {
-	if (ug_sv_eq_nocase(channel, UG_SV("Microsoft-Windows-Sysmon/Operational")))
+	/* the channel as Windows writes it first: one memcmp for most events */
+	if (ug_sv_eq(channel, UG_SV("Microsoft-Windows-Sysmon/Operational")) ||
+	    ug_sv_eq_nocase(channel, UG_SV("Microsoft-Windows-Sysmon/Operational")))
 		return sysmon_kind(event_id);
 	if (ug_sv_eq_nocase(channel, UG_SV("Security")))
 		return security_kind(event_id);

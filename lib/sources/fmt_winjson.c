@@ -168,6 +168,17 @@ static inline bool node_is(const wj_node *n, uint32_t parent, ug_sv key, wj_word
 	       (key.n <= 16 || memcmp(n->key.p + 8, key.p + 8, key.n - 16) == 0);
 }
 
+/* find_node past the hint: the (parent, key) hash. */
+static uint32_t find_node_hashed(const wj_state *st, uint32_t parent, ug_sv key, wj_words w)
+{
+	uint32_t i = node_hash(parent, key.n, w) & st->slot_mask;
+	for (;; i = (i + 1) & st->slot_mask) {
+		uint32_t nd = st->slots[i];
+		if (!nd || node_is(&st->nodes[nd], parent, key, w))
+			return nd;
+	}
+}
+
 /* The node of member key `k` of an object at node `parent`, or 0. `hint` is
  * the node most likely to match (the successor of the previous member): one
  * compare when records keep their members in the same order. */
@@ -180,12 +191,7 @@ static inline uint32_t find_node(const wj_state *st, uint32_t parent, const ug_j
 	wj_words w = key_words(key);
 	if (hint && node_is(&st->nodes[hint], parent, key, w))
 		return hint;
-	uint32_t i = node_hash(parent, key.n, w) & st->slot_mask;
-	for (;; i = (i + 1) & st->slot_mask) {
-		uint32_t nd = st->slots[i];
-		if (!nd || node_is(&st->nodes[nd], parent, key, w))
-			return nd;
-	}
+	return find_node_hashed(st, parent, key, w);
 }
 
 /* ---- the walker -------------------------------------------------------- */
@@ -412,7 +418,7 @@ static void member_known(wj *w, uint32_t k, uint32_t nd)
 	}
 	if (id != UG_F_NONE && ug_event_has(w->ev, id))
 		id = UG_F_NONE; /* one field per canonical id: the first */
-	if (ug_event_add(w->ev, n->name, value, id) != UG_OK)
+	if (ug_event_push(w->ev, n->name, value, id) != UG_OK)
 		w->oom = true;
 }
 
