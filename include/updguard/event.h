@@ -6,6 +6,9 @@
  * or into the event's arena when they had to be decoded (JSON escapes,
  * UTF-16, ...). Either way they are valid UTF-8 without NUL termination and
  * live as long as the reader keeps the batch: consumers copy what they keep.
+ * Names are views too: into the input, the arena, static tables, or a
+ * format's per-file state (the JSON readers' known dotted paths), which the
+ * reader keeps until the events of the file's last block are consumed.
  *
  * Invariant: canon_idx[id] == 0 when no field has canonical id `id`, else
  * fields[canon_idx[id] - 1] is the FIRST field added with that id.

@@ -22,11 +22,9 @@ void ug_event_reset(ug_event *ev)
 	ev->offset = 0;
 	ev->event_id = 0;
 	ev->channel = UG_SV_NULL;
-	/* clear only the index slots in use: cheaper than a full memset when
-	 * events have few canonical fields */
-	for (uint32_t i = 0; i < ev->nfields; i++)
-		ev->canon_idx[ev->fields[i].canon] = 0;
-	ev->canon_idx[UG_F_NONE] = 0;
+	/* the index is UG_F__COUNT bytes: a constant-size memset is a few stores,
+	 * cheaper than visiting the fields (Windows events carry 30..60) */
+	memset(ev->canon_idx, 0, sizeof(ev->canon_idx));
 	ev->nfields = 0;
 }
 
