@@ -547,6 +547,18 @@ static size_t decode_escape(const char *s, size_t n, size_t *i, char out[4])
 	return ug_utf8_encode(cp, out);
 }
 
+/* decode_escape, with the escapes of Windows paths and of quoted command
+ * lines (backslash, double quote) inline. */
+static inline size_t decode_one(const char *s, size_t n, size_t *i, char out[4])
+{
+	if (*i + 1 < n && (s[*i + 1] == '\\' || s[*i + 1] == '"')) {
+		out[0] = s[*i + 1];
+		*i += 2;
+		return 1;
+	}
+	return decode_escape(s, n, i, out);
+}
+
 /* Decode raw (a string body) into out, which holds at least raw.n bytes:
  * no escape decodes to more bytes than it is written with, so the output
  * never overtakes the input (o <= i), which lets the SSE2 loop store whole
@@ -570,14 +582,14 @@ static size_t decode_into(ug_sv raw, char *out)
 		unsigned z = (unsigned)__builtin_ctz(bits);
 		i += z;
 		o += z;
-		o += decode_escape(s, n, &i, out + o);
+		o += decode_one(s, n, &i, out + o);
 	}
 #endif
 	while (i < n) {
 		if (s[i] != '\\')
 			out[o++] = s[i++];
 		else
-			o += decode_escape(s, n, &i, out + o);
+			o += decode_one(s, n, &i, out + o);
 	}
 	return o;
 }
