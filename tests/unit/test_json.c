@@ -538,6 +538,51 @@ static void test_escapes(void **state)
 	ug_json_doc_free(&doc);
 }
 
+/* Escapes at every position around the 16-byte blocks the decoder copies:
+ * random strings of plain bytes and escapes, decoded against what they were
+ * built from. */
+static void test_escapes_long(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *raw, *dec;
+	} pieces[] = {
+	    {"a", "a"},   {"Z", "Z"},        {"\\\\", "\\"},         {"\\\"", "\""},
+	    {"\\/", "/"}, {"\\n", "\n"},     {"\\t", "\t"},          {"\\u00e9", "\xc3\xa9"},
+	    {"\xc3\xa9", "\xc3\xa9"},        {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"},
+	};
+	ug_json_doc doc;
+	ug_json_doc_init(&doc);
+	ug_arena a;
+	ug_arena_init(&a, 0);
+	uint32_t rng = 12345;
+	char raw[1024], want[1024];
+	for (int iter = 0; iter < 3000; iter++) {
+		size_t nr = 0, nw = 0;
+		raw[nr++] = '"';
+		int npieces = (int)(iter % 70);
+		for (int k = 0; k < npieces; k++) {
+			rng = rng * 1103515245u + 12345u;
+			size_t which = (rng >> 16) % UG_ARRAY_LEN(pieces);
+			/* mostly plain bytes, as in paths */
+			if ((rng >> 8) % 3)
+				which = (rng >> 20) % 2;
+			size_t lr = strlen(pieces[which].raw), lw = strlen(pieces[which].dec);
+			memcpy(raw + nr, pieces[which].raw, lr);
+			memcpy(want + nw, pieces[which].dec, lw);
+			nr += lr;
+			nw += lw;
+		}
+		raw[nr++] = '"';
+		ug_sv got = decode1(&doc, &a, ug_arena_dup(&a, (ug_sv){raw, nr}).p);
+		assert_int_equal(got.n, nw);
+		assert_memory_equal(got.p, want, nw);
+		ug_arena_reset(&a);
+	}
+	ug_arena_free(&a);
+	ug_json_doc_free(&doc);
+}
+
 static void test_scalar_text(void **state)
 {
 	(void)state;
@@ -1631,6 +1676,7 @@ int main(void)
 	    cmocka_unit_test(test_token_limit),
 	    cmocka_unit_test(test_string_boundaries),
 	    cmocka_unit_test(test_escapes),
+	    cmocka_unit_test(test_escapes_long),
 	    cmocka_unit_test(test_scalar_text),
 	    cmocka_unit_test(test_get_and_path),
 	    cmocka_unit_test(test_ecs_sysmon),
