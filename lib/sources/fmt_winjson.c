@@ -164,8 +164,13 @@ static inline uint32_t node_hash(uint32_t parent, size_t n, wj_words w)
 
 static inline bool node_is(const wj_node *n, uint32_t parent, ug_sv key, wj_words w)
 {
-	return n->w.a == w.a && n->w.b == w.b && n->key.n == key.n && n->parent == parent &&
-	       (key.n <= 16 || memcmp(n->key.p + 8, key.p + 8, key.n - 16) == 0);
+	if (n->w.a != w.a || n->w.b != w.b || n->key.n != key.n || n->parent != parent)
+		return false;
+	if (key.n <= 16)
+		return true;
+	if (key.n <= 24) /* the words cover [0,8) and [n-8,n): one more word */
+		return load64(n->key.p + 8) == load64(key.p + 8);
+	return memcmp(n->key.p + 8, key.p + 8, key.n - 16) == 0;
 }
 
 /* find_node past the hint: the (parent, key) hash. */
