@@ -1257,13 +1257,14 @@ static void assert_head_independent(const ug_format *f, const char *const *recs,
 static void test_known_paths(void **state)
 {
 	(void)state;
-	/* keys that differ only inside (the node compare reads words at both
-	 * ends): 17..24 bytes, and longer */
+	/* keys that differ only between their first and last 8 bytes (the
+	 * node compare reads words at both ends): 17..24 bytes, and longer */
 	const char *similar =
 	    "{\"@timestamp\":\"2026-01-20T10:00:00Z\",\"winlog\":{\"event_data\":{"
-	    "\"ParentProcessGuid\":\"a\",\"ParentProcessGxid\":\"b\",\"ParentProcessGuix\":\"c\","
-	    "\"SomeVeryLongKeyName_0123456789_End\":\"d\",\"SomeVeryLongKeyName_0123456x89_End\":\"e\","
-	    "\"ImageLoade\":\"f\",\"ImageLoaded\":\"g\"}}}\n";
+	    "\"ParentProcessGuid\":\"a\",\"ParentPrXcessGuid\":\"b\",\"ParentProcXssGuid\":\"c\","
+	    "\"SomeVeryLongKeyName_0123456789_End\":\"d\",\"SomeVeryLongKeyXame_0123456789_End\":\"e\","
+	    "\"ImageLoade\":\"f\",\"ImageLoaded\":\"g\",\"AAAAAAAAmiddle!!ZZZZZZZZ\":\"h\","
+	    "\"AAAAAAAAmiddlx!!ZZZZZZZZ\":\"i\"}}}\n";
 	capture c;
 	for (int twice = 0; twice < 2; twice++) {
 		char text[2048];
@@ -1272,12 +1273,14 @@ static void test_known_paths(void **state)
 		assert_int_equal(st.records, 1 + twice);
 		const cevent *e = &c.ev[twice];
 		assert_field(e, "winlog.event_data.ParentProcessGuid", "a", UG_F_PARENT_PROCESS_GUID);
-		assert_field(e, "winlog.event_data.ParentProcessGxid", "b", UG_F_NONE);
-		assert_field(e, "winlog.event_data.ParentProcessGuix", "c", UG_F_NONE);
+		assert_field(e, "winlog.event_data.ParentPrXcessGuid", "b", UG_F_NONE);
+		assert_field(e, "winlog.event_data.ParentProcXssGuid", "c", UG_F_NONE);
 		assert_field(e, "winlog.event_data.SomeVeryLongKeyName_0123456789_End", "d", UG_F_NONE);
-		assert_field(e, "winlog.event_data.SomeVeryLongKeyName_0123456x89_End", "e", UG_F_NONE);
+		assert_field(e, "winlog.event_data.SomeVeryLongKeyXame_0123456789_End", "e", UG_F_NONE);
 		assert_field(e, "winlog.event_data.ImageLoade", "f", UG_F_NONE);
 		assert_field(e, "winlog.event_data.ImageLoaded", "g", UG_F_IMAGE_LOADED);
+		assert_field(e, "winlog.event_data.AAAAAAAAmiddle!!ZZZZZZZZ", "h", UG_F_NONE);
+		assert_field(e, "winlog.event_data.AAAAAAAAmiddlx!!ZZZZZZZZ", "i", UG_F_NONE);
 		capture_free(&c);
 	}
 	static const char *const ecs[] = {
