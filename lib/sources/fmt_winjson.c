@@ -284,16 +284,22 @@ static ug_sv array_text(wj *w, uint32_t arr)
 	return (ug_sv){out, n};
 }
 
-static ug_sv value_text(wj *w, uint32_t v)
+static ug_sv value_text_slow(wj *w, uint32_t v)
 {
 	const ug_json_tok *t = &w->doc->toks[v];
-	/* inline: strings without escapes, numbers and literals are as written */
-	if ((t->type == UG_JSON_STRING && !t->escaped) || t->type == UG_JSON_NUMBER ||
-	    t->type == UG_JSON_TRUE || t->type == UG_JSON_FALSE)
-		return t->raw;
 	if (t->type == UG_JSON_ARRAY)
 		return array_text(w, v);
 	return ug_json_scalar_text(t, w->r->arena);
+}
+
+static inline ug_sv value_text(wj *w, uint32_t v)
+{
+	const ug_json_tok *t = &w->doc->toks[v];
+	/* strings without escapes, numbers and literals are as written */
+	if ((t->type == UG_JSON_STRING && !t->escaped) || t->type == UG_JSON_NUMBER ||
+	    t->type == UG_JSON_TRUE || t->type == UG_JSON_FALSE)
+		return t->raw;
+	return value_text_slow(w, v);
 }
 
 static bool in_list(const char *const *list, ug_sv s)
