@@ -82,6 +82,7 @@ typedef struct wj_node {
 	uint32_t parent;   /* node of the enclosing object; node 0 is the record root */
 	uint32_t first;    /* hint: node of the first member of an object here (0: none) */
 	uint32_t next;     /* hint: node of the member that followed this one (0: none) */
+	uint32_t next2;    /* hint: another member seen following it (records of other kinds) */
 	wj_words w;        /* key_words(key) */
 	uint16_t canon;    /* canonical id of a value here, before the first-wins rule */
 	bool in_data;      /* the member is data (walk_member's in_data) */
@@ -184,18 +185,23 @@ static uint32_t find_node_hashed(const wj_state *st, uint32_t parent, ug_sv key,
 	}
 }
 
-/* The node of member key `k` of an object at node `parent`, or 0. `hint` is
- * the node most likely to match (the successor of the previous member): one
- * compare when records keep their members in the same order. */
+/* The node of member key `k` of an object at node `parent`, or 0. `prev`
+ * is the node of the previous member (0: none, or the first member): its
+ * successors seen before are tried first, which is one compare when records
+ * keep their members in the same order. */
 static inline uint32_t find_node(const wj_state *st, uint32_t parent, const ug_json_tok *k,
-                                 uint32_t hint)
+                                 uint32_t prev)
 {
 	ug_sv key = k->raw;
 	if (k->escaped || !key.n)
 		return 0;
 	wj_words w = key_words(key);
+	const wj_node *p = &st->nodes[prev];
+	uint32_t hint = prev ? p->next : st->nodes[parent].first;
 	if (hint && node_is(&st->nodes[hint], parent, key, w))
 		return hint;
+	if (p->next2 && node_is(&st->nodes[p->next2], parent, key, w))
+		return p->next2;
 	return find_node_hashed(st, parent, key, w);
 }
 
@@ -452,10 +458,10 @@ static void walk_known(wj *w, uint32_t obj, uint32_t parent)
 {
 	const ug_json_tok *t = w->doc->toks;
 	const wj_state *st = w->st;
-	uint32_t hint = st->nodes[parent].first;
+	uint32_t prev = 0;
 	for (uint32_t k = obj + 1; k < t[obj].end && !w->oom; k = t[k + 1].end) {
-		uint32_t nd = find_node(st, parent, &t[k], hint);
-		hint = nd ? st->nodes[nd].next : 0;
+		uint32_t nd = find_node(st, parent, &t[k], prev);
+		prev = nd;
 		member_any(w, k, parent, nd);
 	}
 }
@@ -474,10 +480,10 @@ static void walk_root(wj *w, uint32_t root)
 		return;
 	}
 	uint32_t memo[WJ_ROOT_MEMO];
-	uint32_t hint = st->nodes[0].first, i = 0;
+	uint32_t prev = 0, i = 0;
 	for (uint32_t k = root + 1; k < t[root].end && !w->oom; k = t[k + 1].end, i++) {
-		uint32_t nd = find_node(st, 0, &t[k], hint);
-		hint = nd ? st->nodes[nd].next : 0;
+		uint32_t nd = find_node(st, 0, &t[k], prev);
+		prev = nd;
 		if (i < WJ_ROOT_MEMO)
 			memo[i] = nd;
 		bool first = nd ? st->nodes[nd].first_pass : first_member(s->first, t[k].raw);
@@ -674,6 +680,32 @@ static const char *const common_data_names[] = {
     "ServiceFileName", "param1", "param2", "param3", "param4", NULL,
 };
 
+/* The order Sysmon and the Security log write event data in, for the
+ * common event kinds (Sysmon 1, 3, 5, 7, 11, 12-14, 22, 23; Security 4624):
+ * order hints for records of kinds the head did not show. Hints only. */
+static const char *const data_orders[] = {
+    "RuleName UtcTime ProcessGuid ProcessId Image FileVersion Description Product Company "
+    "OriginalFileName CommandLine CurrentDirectory User LogonGuid LogonId TerminalSessionId "
+    "IntegrityLevel Hashes ParentProcessGuid ParentProcessId ParentImage ParentCommandLine "
+    "ParentUser",
+    "ProcessId Image User Protocol Initiated SourceIsIpv6 SourceIp SourceHostname SourcePort "
+    "SourcePortName DestinationIsIpv6 DestinationIp DestinationHostname DestinationPort "
+    "DestinationPortName",
+    "ProcessId QueryName QueryStatus QueryResults Image User",
+    "Image TargetFilename CreationUtcTime User",
+    "Image ImageLoaded FileVersion Description Product Company OriginalFileName Hashes Signed "
+    "Signature SignatureStatus User",
+    "RuleName EventType UtcTime ProcessGuid ProcessId Image TargetObject Details User",
+    "ProcessId User Image TargetFilename Hashes IsExecutable Archived",
+    "SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId TargetUserSid "
+    "TargetUserName TargetDomainName TargetLogonId LogonType LogonProcessName "
+    "AuthenticationPackageName WorkstationName LogonGuid TransmittedServices LmPackageName "
+    "KeyLength ProcessId ProcessName IpAddress IpPort ImpersonationLevel RestrictedAdminMode "
+    "TargetOutboundUserName TargetOutboundDomainName VirtualAccount TargetLinkedLogonId "
+    "ElevatedToken",
+    NULL,
+};
+
 static bool plain_key(ug_sv key)
 {
 	return key.n && !memchr(key.p, '.', key.n);
@@ -772,6 +804,15 @@ static uint32_t node_add_path(wj_state *st, ug_sv path)
 	}
 }
 
+/* Note that node nd followed node n: the first two successors are kept. */
+static void node_follows(wj_node *n, uint32_t nd)
+{
+	if (!n->next)
+		n->next = nd;
+	else if (n->next != nd && !n->next2)
+		n->next2 = nd;
+}
+
 /* Learn the member paths of object obj (at node parent) from a head record,
  * with the order hints: each member's node points at the next member's. */
 static void learn_object(wj_state *st, const ug_json_doc *d, uint32_t obj, uint32_t parent)
@@ -782,8 +823,8 @@ static void learn_object(wj_state *st, const ug_json_doc *d, uint32_t obj, uint3
 		uint32_t nd = t[k].escaped ? 0 : node_add(st, parent, t[k].raw);
 		if (nd && k == obj + 1 && !st->nodes[parent].first)
 			st->nodes[parent].first = nd;
-		if (nd && prev && !st->nodes[prev].next)
-			st->nodes[prev].next = nd;
+		if (nd && prev)
+			node_follows(&st->nodes[prev], nd);
 		if (nd && t[k + 1].type == UG_JSON_OBJECT)
 			learn_object(st, d, k + 1, nd);
 		prev = nd;
@@ -819,6 +860,21 @@ static void learn_head(wj_state *st, ug_sv head)
 	ug_json_doc_free(&doc);
 }
 
+/* Order hints from a space-separated list of member names under sec. */
+static void learn_order(wj_state *st, uint32_t sec, ug_sv names)
+{
+	uint32_t prev = 0;
+	while (names.n) {
+		size_t sp = ug_sv_find_char(names, ' ');
+		size_t len = sp == SIZE_MAX ? names.n : sp;
+		uint32_t nd = node_add(st, sec, ug_sv_sub(names, 0, len));
+		if (nd && prev)
+			node_follows(&st->nodes[prev], nd);
+		prev = nd;
+		names = ug_sv_sub(names, sp == SIZE_MAX ? names.n : sp + 1, names.n);
+	}
+}
+
 /* Under each data section (the root for the flat shapes): the dictionary,
  * the aliases and the common names. */
 static void learn_data_names(wj_state *st)
@@ -837,6 +893,8 @@ static void learn_data_names(wj_state *st)
 			node_add(st, sec, ug_sv_from(e->name));
 		for (const char *const *c = common_data_names; *c; c++)
 			node_add(st, sec, ug_sv_from(*c));
+		for (const char *const *o = data_orders; *o; o++)
+			learn_order(st, sec, ug_sv_from(*o));
 	}
 }
 
