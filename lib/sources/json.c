@@ -623,7 +623,9 @@ ug_sv ug_json_scalar_text(const ug_json_tok *tok, ug_arena *arena)
 static size_t key_prefix_of(const ug_json_tok *key, ug_sv s)
 {
 	if (!key->escaped) {
-		if (key->raw.n > s.n || memcmp(key->raw.p, s.p, key->raw.n) != 0)
+		/* the first byte turns most keys away without a memcmp call */
+		if (key->raw.n > s.n || (key->raw.n && key->raw.p[0] != s.p[0]) ||
+		    memcmp(key->raw.p, s.p, key->raw.n) != 0)
 			return SIZE_MAX;
 		return key->raw.n;
 	}
