@@ -89,11 +89,14 @@ typedef struct wj_node {
 	bool child_data;   /* the members of an object here are data */
 	bool data_elems;   /* "Data" in a data section: containers take the general walk */
 	bool first_pass;   /* a top-level member of spec->first */
+	uint16_t hdr;      /* bit i: header source i (wj_state.hdr_node) has this path */
 } wj_node;
 
 /* Bounds on what the head can add: a hostile head costs at most this. */
 #define WJ_MAX_NODES 8192
 #define WJ_MAX_HEAD_RECORDS 256
+/* Header sources: the spec's time paths, then its host paths. */
+#define WJ_MAX_HDR 16
 
 /* Per-file state: the spec, its name maps and the node table; read-only
  * while parsing (several threads share it). Field names of events may point
@@ -109,6 +112,8 @@ typedef struct wj_state {
 	uint32_t *slots; /* open addressing on (parent, key): node index, 0 = empty */
 	uint32_t slot_mask;
 	ug_arena names;
+	uint32_t hdr_node[WJ_MAX_HDR]; /* node of header source i; 0: looked up by path */
+	uint32_t ntimes;               /* header sources 0..ntimes-1 are spec->times */
 } wj_state;
 
 static void filter_add(wj_filter *f, ug_sv name)
@@ -213,6 +218,13 @@ typedef struct wj {
 	const ug_json_doc *doc;
 	const wj_state *st;
 	bool oom;
+	/* A member took the general walk (or memory ran out): header sources
+	 * are then looked up by path. Else hdr_tok[i] is the value of header
+	 * source i's first occurrence (0: none), noted by the walker: the same
+	 * as ug_json_get_path finds, as members of one top-level name are
+	 * walked in document order. */
+	bool general;
+	uint32_t hdr_tok[WJ_MAX_HDR];
 } wj;
 
 /* The maps' values point into this table: field_ids[id] == id. */
@@ -416,14 +428,26 @@ static bool first_member(const char *const *list, ug_sv key)
 
 static void walk_known(wj *w, uint32_t obj, uint32_t parent);
 
+/* Value token v is the first occurrence of the header sources in bits
+ * that have none yet. */
+static void note_header(wj *w, uint16_t bits, uint32_t v)
+{
+	for (int i = 0; bits; i++, bits >>= 1)
+		if ((bits & 1) && !w->hdr_tok[i])
+			w->hdr_tok[i] = v;
+}
+
 /* Member key k (value k + 1) whose path is node nd: what walk_member does,
  * with the name, data flag and canonical id read from the node. */
 static void member_known(wj *w, uint32_t k, uint32_t nd)
 {
 	const wj_node *n = &w->st->nodes[nd];
 	const ug_json_tok *v = &w->doc->toks[k + 1];
+	if (UG_UNLIKELY(n->hdr))
+		note_header(w, n->hdr, k + 1);
 	if (n->data_elems && is_container(v)) {
 		const wj_node *up = &w->st->nodes[n->parent];
+		w->general = true;
 		walk_member(w, up->name, k, up->child_data);
 		return;
 	}
@@ -450,6 +474,7 @@ static void member_any(wj *w, uint32_t k, uint32_t parent, uint32_t nd)
 		member_known(w, k, nd);
 	} else {
 		const wj_node *up = &w->st->nodes[parent];
+		w->general = true;
 		walk_member(w, up->name, k, up->child_data);
 	}
 }
@@ -501,9 +526,16 @@ static void walk_root(wj *w, uint32_t root)
 
 /* ---- record header: time, host, channel, event id ---------------------- */
 
-static ug_sv text_at(wj *w, uint32_t root, const char *path)
+/* The scalar at path as text (NULL view when absent or a container). hdr is
+ * the path's header source (-1: none): its occurrence noted by the walker
+ * when the walk allows, else a lookup. */
+static ug_sv text_at(wj *w, uint32_t root, const char *path, int hdr)
 {
-	uint32_t v = ug_json_get_path(w->doc, root, ug_sv_from(path));
+	uint32_t v;
+	if (hdr >= 0 && !w->general && w->st->hdr_node[hdr])
+		v = w->hdr_tok[hdr];
+	else
+		v = ug_json_get_path(w->doc, root, ug_sv_from(path));
 	if (!v || is_container(&w->doc->toks[v]))
 		return UG_SV_NULL;
 	return ug_json_scalar_text(&w->doc->toks[v], w->r->arena);
@@ -514,8 +546,9 @@ static const char *find_time(wj *w, uint32_t root, ug_time *ts, ug_sv *seen)
 {
 	const ug_tz *local = w->r->opts ? w->r->opts->input_tz : NULL;
 	*seen = UG_SV_NULL;
-	for (const wj_time_src *src = w->st->spec->times; src->path; src++) {
-		ug_sv s = text_at(w, root, src->path);
+	int i = 0;
+	for (const wj_time_src *src = w->st->spec->times; src->path; src++, i++) {
+		ug_sv s = text_at(w, root, src->path, i < WJ_MAX_HDR ? i : -1);
 		if (!s.n)
 			continue;
 		if (!seen->p)
@@ -530,8 +563,9 @@ static const char *find_time(wj *w, uint32_t root, ug_time *ts, ug_sv *seen)
 
 static ug_sv find_host(wj *w, uint32_t root)
 {
-	for (const char *const *h = w->st->spec->hosts; *h; h++) {
-		ug_sv s = text_at(w, root, *h);
+	int i = (int)w->st->ntimes;
+	for (const char *const *h = w->st->spec->hosts; *h; h++, i++) {
+		ug_sv s = text_at(w, root, *h, i < WJ_MAX_HDR ? i : -1);
 		if (s.n)
 			return s;
 	}
@@ -545,7 +579,7 @@ static ug_sv find_channel(wj *w, uint32_t root)
 		return c;
 	/* Splunk: source = "WinEventLog:Security", "XmlWinEventLog:Microsoft-...":
 	 * the channel follows the first ':' */
-	ug_sv src = text_at(w, root, "source");
+	ug_sv src = text_at(w, root, "source", -1);
 	if (ug_sv_find(src, UG_SV("WinEventLog:")) == SIZE_MAX)
 		return UG_SV_NULL;
 	return ug_sv_sub(src, ug_sv_find_char(src, ':') + 1, src.n);
@@ -600,8 +634,13 @@ static void map_record(ug_rec *r, ug_sv record, const ug_json_doc *doc, const wj
 		ug_rec_skip(r, "JSON record is not an object", record);
 		return;
 	}
-	wj w = {r, r->ev, doc, st, false};
+	wj w = {.r = r, .ev = r->ev, .doc = doc, .st = st};
 	uint32_t root = record_root(st->spec, doc);
+	/* walked before the time is known (the walker notes the header fields):
+	 * a record skipped for its time drops the fields */
+	walk_root(&w, root);
+	if (w.oom)
+		w.general = true; /* the walk stopped early */
 	ug_time ts;
 	ug_sv seen;
 	const char *why = find_time(&w, root, &ts, &seen);
@@ -609,7 +648,6 @@ static void map_record(ug_rec *r, ug_sv record, const ug_json_doc *doc, const wj
 		ug_rec_skip(r, why, seen.p ? seen : record);
 		return;
 	}
-	walk_root(&w, root);
 	if (!w.oom)
 		fill_header(&w, root, ts);
 	if (w.oom) {
@@ -898,6 +936,23 @@ static void learn_data_names(wj_state *st)
 	}
 }
 
+/* The nodes of the header sources (time paths, then host paths), marked so
+ * that the walker notes where they occur. A source without a node is
+ * looked up by path. */
+static void learn_headers(wj_state *st)
+{
+	const wj_spec *s = st->spec;
+	uint32_t i = 0;
+	for (const wj_time_src *t = s->times; t->path && i < WJ_MAX_HDR; t++, i++)
+		st->hdr_node[i] = node_add_path(st, ug_sv_from(t->path));
+	st->ntimes = i;
+	for (const char *const *h = s->hosts; *h && i < WJ_MAX_HDR; h++, i++)
+		st->hdr_node[i] = node_add_path(st, ug_sv_from(*h));
+	for (uint32_t j = 0; j < i; j++)
+		if (st->hdr_node[j])
+			st->nodes[st->hdr_node[j]].hdr |= (uint16_t)(1u << j);
+}
+
 /* The node table: the root, the head's paths first (their order gives the
  * hints), then the spec's paths and the data names. Best effort: what does
  * not fit is walked the general way. */
@@ -913,6 +968,7 @@ static int nodes_build(wj_state *st, ug_sv head)
 	for (const wj_map_ent *e = st->spec->paths; e && e->name; e++)
 		node_add_path(st, ug_sv_from(e->name));
 	learn_data_names(st);
+	learn_headers(st);
 	return UG_OK;
 }
 

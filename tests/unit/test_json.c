@@ -1335,6 +1335,60 @@ static void test_known_paths(void **state)
 	                        "{\"_time\":\"2026-01-20T09:00:00Z\",\"Other\":1}");
 }
 
+/* Time and host come from the first occurrence of their path in document
+ * order (ug_json_get_path), also when the walker notes them: a container
+ * first hides a later scalar, a later duplicate object is searched,
+ * escaped or dotted keys count. */
+static void test_header_sources(void **state)
+{
+	(void)state;
+	const char *ecs =
+	    "{\"@timestamp\":{\"x\":1},\"@timestamp\":\"2026-01-20T10:00:00Z\",\"winlog\":"
+	    "{\"computer_name\":\"H0\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:01Z\",\"winlog\":{\"computer_name\":{\"a\":1}},"
+	    "\"winlog\":{\"computer_name\":\"H2\"},\"host\":{\"name\":\"H3\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:02Z\",\"winlog\":{\"channel\":\"x\"},\"winlog\":"
+	    "{\"computer_name\":\"H4\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:03Z\",\"winl\\u006fg\":{\"computer_name\":\"H5\"},"
+	    "\"winlog\":{\"computer_name\":\"H6\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:04Z\",\"winlog.computer_name\":\"H7\",\"winlog\":"
+	    "{\"computer_name\":\"H8\"}}\n"
+	    "{\"host\":{\"name\":\"H9\"},\"@timestamp\":\"2026-01-20T10:00:05Z\",\"host\":{\"name\":"
+	    "\"H10\"},\"computer_name\":\"H11\"}\n"
+	    "{\"winlog\":{\"event_data\":{\"Data\":[{\"@Name\":\"Image\",\"#text\":\"x\"}]},"
+	    "\"computer_name\":\"H12\"},\"@timestamp\":\"2026-01-20T10:00:06Z\"}\n"
+	    "{\"@timestamp\":\"bad\",\"winlog\":{\"computer_name\":\"H13\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:07Z\",\"host\":\"scalar\",\"host\":{\"hostname\":"
+	    "\"H14\"}}\n"
+	    "{\"@timestamp\":[\"2026-01-20T10:00:08Z\"],\"winlog\":{\"computer_name\":\"H15\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:09Z\",\"comput\\u0065r_name\":\"H16\"}\n";
+	static const char *const hosts[] = {"h3", "h4", "h5", "h7", "h11", "h12", "h14", "h16"};
+	capture c;
+	ug_parse_stats st = run(&ug_fmt_ecs_json, ecs, NULL, &c);
+	assert_int_equal(st.records, UG_ARRAY_LEN(hosts));
+	assert_int_equal(st.skipped, 3); /* lines 1 and 10: no time field; 8: unparseable */
+	for (size_t i = 0; i < UG_ARRAY_LEN(hosts); i++)
+		assert_string_equal(c.ev[i].host, hosts[i]);
+	assert_time(c.ev[0].ts, "2026-01-20T10:00:01Z");
+	capture_free(&c);
+	const char *flat =
+	    "{\"UtcTime\":\"bad\",\"EventTime\":\"2026-01-20 10:00:00\",\"Hostname\":\"A\","
+	    "\"Hostname\":\"B\",\"EventID\":1,\"Channel\":\"Security\"}\n"
+	    "{\"EventID\":1,\"Channel\":\"Security\",\"Hostname\":{\"x\":1},\"hostname\":\"C\","
+	    "\"UtcTime\":\"2026-01-20 10:00:01\"}\n"
+	    "{\"EventID\":1,\"Channel\":\"Security\",\"Hostn\\u0061me\":\"D\",\"UtcTime\":"
+	    "\"2026-01-20 10:00:02\",\"Computer\":\"E\"}\n"
+	    "{\"EventID\":1,\"Channel\":\"Security\",\"Computer\":\"G\"}\n";
+	st = run(&ug_fmt_flat_json, flat, NULL, &c);
+	assert_int_equal(st.records, 3);
+	assert_int_equal(st.skipped, 1);
+	assert_string_equal(c.ev[0].host, "a");
+	assert_time(c.ev[0].ts, "2026-01-20T10:00:00Z");
+	assert_string_equal(c.ev[1].host, "c");
+	assert_string_equal(c.ev[2].host, "d");
+	capture_free(&c);
+}
+
 /* ---- splunk-json ------------------------------------------------------- */
 
 static void test_splunk(void **state)
@@ -1715,6 +1769,7 @@ int main(void)
 	    cmocka_unit_test(test_evtx_python),
 	    cmocka_unit_test(test_splunk),
 	    cmocka_unit_test(test_known_paths),
+	    cmocka_unit_test(test_header_sources),
 	    cmocka_unit_test(test_skips),
 	    cmocka_unit_test(test_detect),
 	    cmocka_unit_test(test_otrf_real),
