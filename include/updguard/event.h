@@ -6,6 +6,9 @@
  * or into the event's arena when they had to be decoded (JSON escapes,
  * UTF-16, ...). Either way they are valid UTF-8 without NUL termination and
  * live as long as the reader keeps the batch: consumers copy what they keep.
+ * Names are views too: into the input, the arena, static tables, or a
+ * format's per-file state (the JSON readers' known dotted paths), which the
+ * reader keeps until the events of the file's last block are consumed.
  *
  * Invariant: canon_idx[id] == 0 when no field has canonical id `id`, else
  * fields[canon_idx[id] - 1] is the FIRST field added with that id.
@@ -77,6 +80,18 @@ void ug_event_free(ug_event *ev);
 /* Append a field. canon UG_F_NONE leaves it reachable by name only.
  * UG_OK or UG_ERR_NOMEM (the event then lacks the field). */
 int ug_event_add(ug_event *ev, ug_sv name, ug_sv value, ug_field_id canon);
+/* ug_event_add for readers' inner loops: inline while the field array has
+ * room and canon is a valid id (or UG_F_NONE). */
+static inline int ug_event_push(ug_event *ev, ug_sv name, ug_sv value, ug_field_id canon)
+{
+	if (ev->nfields == ev->cap || (unsigned)canon >= UG_F__COUNT)
+		return ug_event_add(ev, name, value, canon);
+	ev->fields[ev->nfields++] = (ug_field){name, value, (uint16_t)canon};
+	/* first field wins; the index can only address the first 255 fields */
+	if (canon != UG_F_NONE && !ev->canon_idx[canon] && ev->nfields <= 255)
+		ev->canon_idx[canon] = (uint8_t)ev->nfields;
+	return UG_OK;
+}
 /* Append with the canonical id looked up from the name (exact canonical name). */
 int ug_event_add_auto(ug_event *ev, ug_sv name, ug_sv value);
 /* Copy value into the event's arena first (for values built in scratch space). */

@@ -19,6 +19,12 @@
  * first field that maps to it only, and data sections are walked first, so a
  * raw Windows field always beats an ECS field with the same meaning.
  * docs/formats.md has the tables, the time rules and what is skipped.
+ *
+ * Speed (docs/architecture.md): per file, the paths the walker will meet
+ * are worked out once as nodes (full name, canonical id, data flag, order
+ * hints), from the spec and from the file's head; the walker matches each
+ * record's members to them level by level and takes the general way only
+ * for members without a node. The nodes change no field, only the speed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,12 +67,59 @@ typedef struct wj_filter {
 	uint8_t bits[WJ_FILTER_LEN][16];
 } wj_filter;
 
-/* Per-file state: the spec and its name maps, read-only while parsing. */
+/* A key as two words that, with its length, tell it apart from every other
+ * key of up to 16 bytes (longer keys are compared in full besides): the
+ * first and last 8 bytes (overlapping), or 4 and 4, or 3 single bytes. */
+typedef struct wj_words {
+	uint64_t a, b;
+} wj_words;
+
+/* A member path known before parsing starts: the spec's paths, the data
+ * sections' canonical names, and every path of the records in the file's
+ * head. Its full dotted name is built once and what the walker works out
+ * for a member (data or not, canonical id, walk order) is stored, so that a
+ * record's members are matched to nodes level by level as the walker
+ * descends, without joining or hashing names. Only paths of plain keys
+ * (non-empty, no escapes, no dots) get nodes: the rest take the general
+ * walk (walk_member), which gives the same fields. */
+typedef struct wj_node {
+	ug_sv key;         /* the member's name (a view into name) */
+	ug_sv name;        /* full dotted name, in the state's arena */
+	uint32_t parent;   /* node of the enclosing object; node 0 is the record root */
+	uint32_t first;    /* hint: node of the first member of an object here (0: none) */
+	uint32_t next;     /* hint: node of the member that followed this one (0: none) */
+	uint32_t next2;    /* hint: another member seen following it (records of other kinds) */
+	wj_words w;        /* key_words(key) */
+	uint16_t canon;    /* canonical id of a value here, before the first-wins rule */
+	bool in_data;      /* the member is data (walk_member's in_data) */
+	bool child_data;   /* the members of an object here are data */
+	bool data_elems;   /* "Data" in a data section: containers take the general walk */
+	bool first_pass;   /* a top-level member of spec->first */
+	uint16_t hdr;      /* bit i: header source i (wj_state.hdr_node) has this path */
+} wj_node;
+
+/* Bounds on what the head can add: a hostile head costs at most this. */
+#define WJ_MAX_NODES 8192
+#define WJ_MAX_HEAD_RECORDS 256
+/* Header sources: the spec's time paths, then its host paths. */
+#define WJ_MAX_HDR 16
+
+/* Per-file state: the spec, its name maps and the node table; read-only
+ * while parsing (several threads share it). Field names of events may point
+ * into `names`: the machinery keeps the state until the file's events are
+ * consumed (format.h, reader.c member_put). */
 typedef struct wj_state {
 	const wj_spec *spec;
 	ug_map leaf; /* dictionary names + aliases */
 	ug_map path; /* spec->paths */
 	wj_filter leaf_filter, path_filter;
+	wj_node *nodes; /* nodes[0] is the root */
+	uint32_t nnodes, capnodes;
+	uint32_t *slots; /* open addressing on (parent, key): node index, 0 = empty */
+	uint32_t slot_mask;
+	ug_arena names;
+	uint32_t hdr_node[WJ_MAX_HDR]; /* node of header source i; 0: looked up by path */
+	uint32_t ntimes;               /* header sources 0..ntimes-1 are spec->times */
 } wj_state;
 
 static void filter_add(wj_filter *f, ug_sv name)
@@ -85,6 +138,84 @@ static bool filter_maybe(const wj_filter *f, ug_sv name)
 	return f->bits[name.n][c >> 3] & (1u << (c & 7));
 }
 
+/* ---- known paths: lookup ------------------------------------------------ */
+
+static inline uint64_t load64(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint32_t load32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline wj_words key_words(ug_sv key)
+{
+	const unsigned char *u = (const unsigned char *)key.p;
+	if (key.n >= 8)
+		return (wj_words){load64(key.p), load64(key.p + key.n - 8)};
+	if (key.n >= 4)
+		return (wj_words){load32(key.p) | (uint64_t)load32(key.p + key.n - 4) << 32, 0};
+	if (key.n)
+		return (wj_words){u[0] | (uint32_t)u[key.n / 2] << 8 | (uint32_t)u[key.n - 1] << 16, 0};
+	return (wj_words){0, 0};
+}
+
+/* Hash of (parent node, key words, key length). */
+static inline uint32_t node_hash(uint32_t parent, size_t n, wj_words w)
+{
+	uint64_t h = (w.a ^ (uint64_t)parent << 40 ^ n) * UINT64_C(0x9E3779B97F4A7C15);
+	h ^= w.b * UINT64_C(0xC2B2AE3D27D4EB4F);
+	return (uint32_t)(h ^ h >> 29);
+}
+
+static inline bool node_is(const wj_node *n, uint32_t parent, ug_sv key, wj_words w)
+{
+	if (n->w.a != w.a || n->w.b != w.b || n->key.n != key.n || n->parent != parent)
+		return false;
+	if (key.n <= 16)
+		return true;
+	if (key.n <= 24) /* the words cover [0,8) and [n-8,n): one more word */
+		return load64(n->key.p + 8) == load64(key.p + 8);
+	return memcmp(n->key.p + 8, key.p + 8, key.n - 16) == 0;
+}
+
+/* find_node past the hint: the (parent, key) hash. */
+static uint32_t find_node_hashed(const wj_state *st, uint32_t parent, ug_sv key, wj_words w)
+{
+	uint32_t i = node_hash(parent, key.n, w) & st->slot_mask;
+	for (;; i = (i + 1) & st->slot_mask) {
+		uint32_t nd = st->slots[i];
+		if (!nd || node_is(&st->nodes[nd], parent, key, w))
+			return nd;
+	}
+}
+
+/* The node of member key `k` of an object at node `parent`, or 0. `prev`
+ * is the node of the previous member (0: none, or the first member): its
+ * successors seen before are tried first, which is one compare when records
+ * keep their members in the same order. */
+static inline uint32_t find_node(const wj_state *st, uint32_t parent, const ug_json_tok *k,
+                                 uint32_t prev)
+{
+	ug_sv key = k->raw;
+	if (k->escaped || !key.n)
+		return 0;
+	wj_words w = key_words(key);
+	const wj_node *p = &st->nodes[prev];
+	uint32_t hint = prev ? p->next : st->nodes[parent].first;
+	if (hint && node_is(&st->nodes[hint], parent, key, w))
+		return hint;
+	if (prev && p->next2 && node_is(&st->nodes[p->next2], parent, key, w))
+		return p->next2;
+	return find_node_hashed(st, parent, key, w);
+}
+
 /* ---- the walker -------------------------------------------------------- */
 
 typedef struct wj {
@@ -93,6 +224,13 @@ typedef struct wj {
 	const ug_json_doc *doc;
 	const wj_state *st;
 	bool oom;
+	/* A member took the general walk (or memory ran out): header sources
+	 * are then looked up by path. Else hdr_tok[i] is the value of header
+	 * source i's first occurrence (0: none), noted by the walker: the same
+	 * as ug_json_get_path finds, as members of one top-level name are
+	 * walked in document order. */
+	bool general;
+	uint32_t hdr_tok[WJ_MAX_HDR];
 } wj;
 
 /* The maps' values point into this table: field_ids[id] == id. */
@@ -170,12 +308,22 @@ static ug_sv array_text(wj *w, uint32_t arr)
 	return (ug_sv){out, n};
 }
 
-static ug_sv value_text(wj *w, uint32_t v)
+static ug_sv value_text_slow(wj *w, uint32_t v)
 {
 	const ug_json_tok *t = &w->doc->toks[v];
 	if (t->type == UG_JSON_ARRAY)
 		return array_text(w, v);
 	return ug_json_scalar_text(t, w->r->arena);
+}
+
+static inline ug_sv value_text(wj *w, uint32_t v)
+{
+	const ug_json_tok *t = &w->doc->toks[v];
+	/* strings without escapes, numbers and literals are as written */
+	if ((t->type == UG_JSON_STRING && !t->escaped) || t->type == UG_JSON_NUMBER ||
+	    t->type == UG_JSON_TRUE || t->type == UG_JSON_FALSE)
+		return t->raw;
+	return value_text_slow(w, v);
 }
 
 static bool in_list(const char *const *list, ug_sv s)
@@ -282,27 +430,118 @@ static bool first_member(const char *const *list, ug_sv key)
 	return false;
 }
 
-/* Top level: the spec's `first` members, then the rest, in document order. */
+/* ---- the walker over known paths ---- */
+
+static void walk_known(wj *w, uint32_t obj, uint32_t parent);
+
+/* Value token v is the first occurrence of the header sources in bits
+ * that have none yet. */
+static void note_header(wj *w, uint16_t bits, uint32_t v)
+{
+	for (int i = 0; bits; i++, bits >>= 1)
+		if ((bits & 1) && !w->hdr_tok[i])
+			w->hdr_tok[i] = v;
+}
+
+/* Member key k (value k + 1) whose path is node nd: what walk_member does,
+ * with the name, data flag and canonical id read from the node. */
+static void member_known(wj *w, uint32_t k, uint32_t nd)
+{
+	const wj_node *n = &w->st->nodes[nd];
+	const ug_json_tok *v = &w->doc->toks[k + 1];
+	if (UG_UNLIKELY(n->hdr))
+		note_header(w, n->hdr, k + 1);
+	if (n->data_elems && is_container(v)) {
+		const wj_node *up = &w->st->nodes[n->parent];
+		w->general = true;
+		walk_member(w, up->name, k, up->child_data);
+		return;
+	}
+	if (v->type == UG_JSON_OBJECT) {
+		walk_known(w, k + 1, nd);
+		return;
+	}
+	ug_sv value = value_text(w, k + 1);
+	ug_field_id id = (ug_field_id)n->canon;
+	if (!value.p) {
+		w->oom = true;
+		return;
+	}
+	if (id != UG_F_NONE && ug_event_has(w->ev, id))
+		id = UG_F_NONE; /* one field per canonical id: the first */
+	if (ug_event_push(w->ev, n->name, value, id) != UG_OK)
+		w->oom = true;
+}
+
+/* Member k of the object at node `parent`: known (nd) or not (0). */
+static void member_any(wj *w, uint32_t k, uint32_t parent, uint32_t nd)
+{
+	if (nd) {
+		member_known(w, k, nd);
+	} else {
+		const wj_node *up = &w->st->nodes[parent];
+		w->general = true;
+		walk_member(w, up->name, k, up->child_data);
+	}
+}
+
+static void walk_known(wj *w, uint32_t obj, uint32_t parent)
+{
+	const ug_json_tok *t = w->doc->toks;
+	const wj_state *st = w->st;
+	uint32_t prev = 0;
+	for (uint32_t k = obj + 1; k < t[obj].end && !w->oom; k = t[k + 1].end) {
+		uint32_t nd = find_node(st, parent, &t[k], prev);
+		prev = nd;
+		member_any(w, k, parent, nd);
+	}
+}
+
+#define WJ_ROOT_MEMO 64
+
+/* Top level: the spec's `first` members, then the rest, in document order.
+ * The nodes of the first WJ_ROOT_MEMO members are found once for both passes. */
 static void walk_root(wj *w, uint32_t root)
 {
 	const ug_json_tok *t = w->doc->toks;
-	const wj_spec *s = w->st->spec;
-	bool data = s->data_root;
+	const wj_state *st = w->st;
+	const wj_spec *s = st->spec;
 	if (!s->first) {
-		walk_object(w, root, UG_SV_NULL, data);
+		walk_known(w, root, 0);
 		return;
 	}
-	for (int pass = 0; pass < 2; pass++)
-		for (uint32_t k = root + 1; k < t[root].end && !w->oom; k = t[k + 1].end)
-			if (first_member(s->first, t[k].raw) == (pass == 0))
-				walk_member(w, UG_SV_NULL, k, data);
+	uint32_t memo[WJ_ROOT_MEMO];
+	uint32_t prev = 0, i = 0;
+	for (uint32_t k = root + 1; k < t[root].end && !w->oom; k = t[k + 1].end, i++) {
+		uint32_t nd = find_node(st, 0, &t[k], prev);
+		prev = nd;
+		if (i < WJ_ROOT_MEMO)
+			memo[i] = nd;
+		bool first = nd ? st->nodes[nd].first_pass : first_member(s->first, t[k].raw);
+		if (first)
+			member_any(w, k, 0, nd);
+	}
+	i = 0;
+	for (uint32_t k = root + 1; k < t[root].end && !w->oom; k = t[k + 1].end, i++) {
+		uint32_t nd = i < WJ_ROOT_MEMO ? memo[i] : find_node(st, 0, &t[k], 0);
+		bool first = nd ? st->nodes[nd].first_pass : first_member(s->first, t[k].raw);
+		if (!first)
+			member_any(w, k, 0, nd);
+	}
 }
 
 /* ---- record header: time, host, channel, event id ---------------------- */
 
-static ug_sv text_at(wj *w, uint32_t root, const char *path)
+/* The scalar at path as text (NULL view when absent or a container). hdr is
+ * the path's header source (-1: none): its occurrence noted by the walker
+ * when the walk allows, else a lookup. */
+static ug_sv text_at(wj *w, uint32_t root, const char *path, int hdr)
 {
-	uint32_t v = ug_json_get_path(w->doc, root, ug_sv_from(path));
+	uint32_t v;
+	if (hdr >= 0 && !w->general && w->st->hdr_node[hdr])
+		v = w->hdr_tok[hdr];
+	else
+		v = ug_json_get_path(w->doc, root, ug_sv_from(path));
 	if (!v || is_container(&w->doc->toks[v]))
 		return UG_SV_NULL;
 	return ug_json_scalar_text(&w->doc->toks[v], w->r->arena);
@@ -313,8 +552,9 @@ static const char *find_time(wj *w, uint32_t root, ug_time *ts, ug_sv *seen)
 {
 	const ug_tz *local = w->r->opts ? w->r->opts->input_tz : NULL;
 	*seen = UG_SV_NULL;
-	for (const wj_time_src *src = w->st->spec->times; src->path; src++) {
-		ug_sv s = text_at(w, root, src->path);
+	int i = 0;
+	for (const wj_time_src *src = w->st->spec->times; src->path; src++, i++) {
+		ug_sv s = text_at(w, root, src->path, i < WJ_MAX_HDR ? i : -1);
 		if (!s.n)
 			continue;
 		if (!seen->p)
@@ -329,8 +569,9 @@ static const char *find_time(wj *w, uint32_t root, ug_time *ts, ug_sv *seen)
 
 static ug_sv find_host(wj *w, uint32_t root)
 {
-	for (const char *const *h = w->st->spec->hosts; *h; h++) {
-		ug_sv s = text_at(w, root, *h);
+	int i = (int)w->st->ntimes;
+	for (const char *const *h = w->st->spec->hosts; *h; h++, i++) {
+		ug_sv s = text_at(w, root, *h, i < WJ_MAX_HDR ? i : -1);
 		if (s.n)
 			return s;
 	}
@@ -344,7 +585,7 @@ static ug_sv find_channel(wj *w, uint32_t root)
 		return c;
 	/* Splunk: source = "WinEventLog:Security", "XmlWinEventLog:Microsoft-...":
 	 * the channel follows the first ':' */
-	ug_sv src = text_at(w, root, "source");
+	ug_sv src = text_at(w, root, "source", -1);
 	if (ug_sv_find(src, UG_SV("WinEventLog:")) == SIZE_MAX)
 		return UG_SV_NULL;
 	return ug_sv_sub(src, ug_sv_find_char(src, ':') + 1, src.n);
@@ -399,8 +640,13 @@ static void map_record(ug_rec *r, ug_sv record, const ug_json_doc *doc, const wj
 		ug_rec_skip(r, "JSON record is not an object", record);
 		return;
 	}
-	wj w = {r, r->ev, doc, st, false};
+	wj w = {.r = r, .ev = r->ev, .doc = doc, .st = st};
 	uint32_t root = record_root(st->spec, doc);
+	/* walked before the time is known (the walker notes the header fields):
+	 * a record skipped for its time drops the fields */
+	walk_root(&w, root);
+	if (w.oom)
+		w.general = true; /* the walk stopped early */
 	ug_time ts;
 	ug_sv seen;
 	const char *why = find_time(&w, root, &ts, &seen);
@@ -408,7 +654,6 @@ static void map_record(ug_rec *r, ug_sv record, const ug_json_doc *doc, const wj
 		ug_rec_skip(r, why, seen.p ? seen : record);
 		return;
 	}
-	walk_root(&w, root);
 	if (!w.oom)
 		fill_header(&w, root, ts);
 	if (w.oom) {
@@ -457,6 +702,282 @@ static int put_all(ug_map *m, wj_filter *f, const wj_map_ent *e)
 	return UG_OK;
 }
 
+/* ---- per-file state: the known paths ---- */
+
+/* Windows event-data names that are not canonical but common (Sysmon,
+ * Security): known beside the dictionary so that records of kinds the head
+ * did not show still take the fast walk. A hint only: any name works. */
+static const char *const common_data_names[] = {
+    "RuleName", "LogonGuid", "TerminalSessionId", "ParentUser", "SourceIsIpv6",
+    "SourcePortName", "DestinationIsIpv6", "DestinationPortName", "SourceProcessGUID",
+    "SourceProcessGuid", "SourceProcessId", "SourceThreadId", "SourceImage", "TargetProcessGUID",
+    "TargetProcessGuid", "TargetProcessId", "TargetImage", "GrantedAccess", "CallTrace",
+    "SourceUser", "TargetUser", "StartAddress", "StartModule", "StartFunction", "NewThreadId",
+    "PipeName", "Archived", "IsExecutable", "PreviousCreationUtcTime", "Device", "State",
+    "Version", "SchemaVersion", "Configuration", "ConfigurationFileHash", "SubjectUserSid",
+    "SubjectDomainName", "SubjectLogonId", "TargetUserSid", "TargetLogonId", "LogonProcessName",
+    "AuthenticationPackageName", "TransmittedServices", "LmPackageName", "KeyLength",
+    "ProcessName", "IpPort", "ImpersonationLevel", "RestrictedAdminMode",
+    "TargetOutboundUserName", "TargetOutboundDomainName", "VirtualAccount",
+    "TargetLinkedLogonId", "ElevatedToken", "NewProcessId", "TokenElevationType",
+    "MandatoryLabel", "ClientProcessId", "ClientProcessStartKey", "TaskContentNew",
+    "ServiceFileName", "param1", "param2", "param3", "param4", NULL,
+};
+
+/* The order Sysmon and the Security log write event data in, for the
+ * common event kinds (Sysmon 1, 3, 5, 7, 11, 12-14, 22, 23; Security 4624):
+ * order hints for records of kinds the head did not show. Hints only. */
+static const char *const data_orders[] = {
+    "RuleName UtcTime ProcessGuid ProcessId Image FileVersion Description Product Company "
+    "OriginalFileName CommandLine CurrentDirectory User LogonGuid LogonId TerminalSessionId "
+    "IntegrityLevel Hashes ParentProcessGuid ParentProcessId ParentImage ParentCommandLine "
+    "ParentUser",
+    "ProcessId Image User Protocol Initiated SourceIsIpv6 SourceIp SourceHostname SourcePort "
+    "SourcePortName DestinationIsIpv6 DestinationIp DestinationHostname DestinationPort "
+    "DestinationPortName",
+    "ProcessId QueryName QueryStatus QueryResults Image User",
+    "Image TargetFilename CreationUtcTime User",
+    "Image ImageLoaded FileVersion Description Product Company OriginalFileName Hashes Signed "
+    "Signature SignatureStatus User",
+    "RuleName EventType UtcTime ProcessGuid ProcessId Image TargetObject Details User",
+    "ProcessId User Image TargetFilename Hashes IsExecutable Archived",
+    "SubjectUserSid SubjectUserName SubjectDomainName SubjectLogonId TargetUserSid "
+    "TargetUserName TargetDomainName TargetLogonId LogonType LogonProcessName "
+    "AuthenticationPackageName WorkstationName LogonGuid TransmittedServices LmPackageName "
+    "KeyLength ProcessId ProcessName IpAddress IpPort ImpersonationLevel RestrictedAdminMode "
+    "TargetOutboundUserName TargetOutboundDomainName VirtualAccount TargetLinkedLogonId "
+    "ElevatedToken",
+    NULL,
+};
+
+static bool plain_key(ug_sv key)
+{
+	return key.n && !memchr(key.p, '.', key.n);
+}
+
+static bool slots_grow(wj_state *st)
+{
+	uint32_t cap = st->slots ? (st->slot_mask + 1) * 2 : 1024;
+	uint32_t *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return false;
+	for (uint32_t nd = 1; nd < st->nnodes; nd++) {
+		const wj_node *n = &st->nodes[nd];
+		uint32_t i = node_hash(n->parent, n->key.n, n->w) & (cap - 1);
+		while (slots[i])
+			i = (i + 1) & (cap - 1);
+		slots[i] = nd;
+	}
+	free(st->slots);
+	st->slots = slots;
+	st->slot_mask = cap - 1;
+	return true;
+}
+
+/* What walk_member would work out for the member n->key of an object at
+ * node n->parent (whose own properties are derived already). */
+static void node_derive(const wj_state *st, wj_node *n)
+{
+	const wj_spec *s = st->spec;
+	const wj_node *up = &st->nodes[n->parent];
+	n->in_data = up->child_data;
+	n->child_data = in_list(s->sections, n->name) || (n->in_data && !s->data_root);
+	n->canon = (uint16_t)(n->in_data ? map_id(&st->leaf, &st->leaf_filter, n->key)
+	                                 : map_id(&st->path, &st->path_filter, n->name));
+	n->data_elems = n->in_data && ug_sv_eq_cstr(n->key, "Data");
+	n->first_pass = n->parent == 0 && s->first && in_list(s->first, n->key);
+}
+
+/* The node of plain member `key` under parent, added when new. 0 when the
+ * table is full or memory ran out (the walker then takes the general way). */
+static uint32_t node_add(wj_state *st, uint32_t parent, ug_sv key)
+{
+	if (!plain_key(key))
+		return 0;
+	wj_words w = key_words(key);
+	uint32_t i = node_hash(parent, key.n, w) & st->slot_mask;
+	for (; st->slots[i]; i = (i + 1) & st->slot_mask)
+		if (node_is(&st->nodes[st->slots[i]], parent, key, w))
+			return st->slots[i];
+	if (st->nnodes >= WJ_MAX_NODES)
+		return 0;
+	if ((st->nnodes + 1) * 2 > st->slot_mask + 1) { /* keep the load at most 1/2 */
+		if (!slots_grow(st))
+			return 0;
+		for (i = node_hash(parent, key.n, w) & st->slot_mask; st->slots[i];)
+			i = (i + 1) & st->slot_mask;
+	}
+	if (st->nnodes == st->capnodes) {
+		uint32_t cap = st->capnodes * 2;
+		wj_node *nodes = realloc(st->nodes, cap * sizeof(*nodes));
+		if (!nodes)
+			return 0;
+		st->nodes = nodes;
+		st->capnodes = cap;
+	}
+	ug_sv up = st->nodes[parent].name;
+	size_t len = up.n ? up.n + 1 + key.n : key.n;
+	char *p = ug_arena_alloc(&st->names, len);
+	if (!p)
+		return 0;
+	if (up.n) {
+		memcpy(p, up.p, up.n);
+		p[up.n] = '.';
+	}
+	memcpy(p + len - key.n, key.p, key.n);
+	uint32_t nd = st->nnodes++;
+	wj_node *n = &st->nodes[nd];
+	*n = (wj_node){.key = {p + len - key.n, key.n}, .name = {p, len}, .parent = parent, .w = w};
+	node_derive(st, n);
+	st->slots[i] = nd;
+	return nd;
+}
+
+/* The node of a dotted path of plain keys ("process.parent.executable"). */
+static uint32_t node_add_path(wj_state *st, ug_sv path)
+{
+	uint32_t nd = 0;
+	for (;;) {
+		size_t dot = ug_sv_find_char(path, '.');
+		if (dot == SIZE_MAX)
+			return node_add(st, nd, path);
+		nd = node_add(st, nd, ug_sv_sub(path, 0, dot));
+		if (!nd)
+			return 0;
+		path = ug_sv_sub(path, dot + 1, path.n);
+	}
+}
+
+/* Note that node nd followed node n: the first two successors are kept. */
+static void node_follows(wj_node *n, uint32_t nd)
+{
+	if (!n->next)
+		n->next = nd;
+	else if (n->next != nd && !n->next2)
+		n->next2 = nd;
+}
+
+/* Learn the member paths of object obj (at node parent) from a head record,
+ * with the order hints: each member's node points at the next member's. */
+static void learn_object(wj_state *st, const ug_json_doc *d, uint32_t obj, uint32_t parent)
+{
+	const ug_json_tok *t = d->toks;
+	uint32_t prev = 0;
+	for (uint32_t k = obj + 1; k < t[obj].end; k = t[k + 1].end) {
+		uint32_t nd = t[k].escaped ? 0 : node_add(st, parent, t[k].raw);
+		if (nd && k == obj + 1 && !st->nodes[parent].first)
+			st->nodes[parent].first = nd;
+		if (nd && prev)
+			node_follows(&st->nodes[prev], nd);
+		if (nd && t[k + 1].type == UG_JSON_OBJECT)
+			learn_object(st, d, k + 1, nd);
+		prev = nd;
+	}
+}
+
+/* The records of the head (JSON lines, an array, concatenated values),
+ * as far as they are whole and valid. */
+static void learn_head(wj_state *st, ug_sv head)
+{
+	ug_json_doc doc;
+	ug_json_doc_init(&doc);
+	size_t i = head.n >= 3 && memcmp(head.p, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	for (int nrec = 0; nrec < WJ_MAX_HEAD_RECORDS; nrec++) {
+		while (i < head.n && strchr(" \t\r\n[],", head.p[i]))
+			i++;
+		if (i >= head.n || head.p[i] != '{')
+			break;
+		ug_sv rest = ug_sv_sub(head, i, head.n);
+		if (ug_json_parse(&doc, rest) != UG_OK) {
+			if (!doc.err_reason ||
+			    strcmp(doc.err_reason, "trailing characters after JSON value") != 0)
+				break;
+			rest.n = doc.err_offset;
+			if (ug_json_parse(&doc, rest) != UG_OK)
+				break;
+		}
+		uint32_t root = record_root(st->spec, &doc);
+		if (doc.toks[root].type == UG_JSON_OBJECT)
+			learn_object(st, &doc, root, 0);
+		i += rest.n;
+	}
+	ug_json_doc_free(&doc);
+}
+
+/* Order hints from a space-separated list of member names under sec. */
+static void learn_order(wj_state *st, uint32_t sec, ug_sv names)
+{
+	uint32_t prev = 0;
+	while (names.n) {
+		size_t sp = ug_sv_find_char(names, ' ');
+		size_t len = sp == SIZE_MAX ? names.n : sp;
+		uint32_t nd = node_add(st, sec, ug_sv_sub(names, 0, len));
+		if (nd && prev)
+			node_follows(&st->nodes[prev], nd);
+		prev = nd;
+		names = ug_sv_sub(names, sp == SIZE_MAX ? names.n : sp + 1, names.n);
+	}
+}
+
+/* Under each data section (the root for the flat shapes): the dictionary,
+ * the aliases and the common names. */
+static void learn_data_names(wj_state *st)
+{
+	const wj_spec *s = st->spec;
+	size_t nsec = 0;
+	while (s->sections && s->sections[nsec])
+		nsec++;
+	for (size_t j = 0; j < nsec + (s->data_root ? 1 : 0); j++) {
+		uint32_t sec = j < nsec ? node_add_path(st, ug_sv_from(s->sections[j])) : 0;
+		if (j < nsec && !sec)
+			continue;
+		for (int id = 1; id < UG_F__COUNT; id++)
+			node_add(st, sec, ug_sv_from(ug_field_name((ug_field_id)id)));
+		for (const wj_map_ent *e = s->aliases; e && e->name; e++)
+			node_add(st, sec, ug_sv_from(e->name));
+		for (const char *const *c = common_data_names; *c; c++)
+			node_add(st, sec, ug_sv_from(*c));
+		for (const char *const *o = data_orders; *o; o++)
+			learn_order(st, sec, ug_sv_from(*o));
+	}
+}
+
+/* The nodes of the header sources (time paths, then host paths), marked so
+ * that the walker notes where they occur. A source without a node is
+ * looked up by path. */
+static void learn_headers(wj_state *st)
+{
+	const wj_spec *s = st->spec;
+	uint32_t i = 0;
+	for (const wj_time_src *t = s->times; t->path && i < WJ_MAX_HDR; t++, i++)
+		st->hdr_node[i] = node_add_path(st, ug_sv_from(t->path));
+	st->ntimes = i;
+	for (const char *const *h = s->hosts; *h && i < WJ_MAX_HDR; h++, i++)
+		st->hdr_node[i] = node_add_path(st, ug_sv_from(*h));
+	for (uint32_t j = 0; j < i; j++)
+		if (st->hdr_node[j])
+			st->nodes[st->hdr_node[j]].hdr |= (uint16_t)(1u << j);
+}
+
+/* The node table: the root, the head's paths first (their order gives the
+ * hints), then the spec's paths and the data names. Best effort: what does
+ * not fit is walked the general way. */
+static int nodes_build(wj_state *st, ug_sv head)
+{
+	st->capnodes = 256;
+	st->nodes = malloc(st->capnodes * sizeof(*st->nodes));
+	if (!st->nodes || !slots_grow(st))
+		return UG_ERR_NOMEM;
+	st->nodes[0] = (wj_node){.child_data = st->spec->data_root};
+	st->nnodes = 1;
+	learn_head(st, head);
+	for (const wj_map_ent *e = st->spec->paths; e && e->name; e++)
+		node_add_path(st, ug_sv_from(e->name));
+	learn_data_names(st);
+	learn_headers(st);
+	return UG_OK;
+}
+
 static void wj_end(void *state)
 {
 	wj_state *st = state;
@@ -464,10 +985,13 @@ static void wj_end(void *state)
 		return;
 	ug_map_free(&st->leaf);
 	ug_map_free(&st->path);
+	free(st->nodes);
+	free(st->slots);
+	ug_arena_free(&st->names);
 	free(st);
 }
 
-static int wj_begin(const wj_spec *spec, void **state, ug_error *err)
+static int wj_begin(const wj_spec *spec, ug_sv head, void **state, ug_error *err)
 {
 	wj_state *st = calloc(1, sizeof(*st));
 	if (!st)
@@ -475,6 +999,7 @@ static int wj_begin(const wj_spec *spec, void **state, ug_error *err)
 	st->spec = spec;
 	ug_map_init(&st->leaf, false);
 	ug_map_init(&st->path, false);
+	ug_arena_init(&st->names, 16 * 1024);
 	int rc = UG_OK;
 	for (int id = 1; id < UG_F__COUNT && rc == UG_OK; id++)
 		rc = put(&st->leaf, &st->leaf_filter, ug_field_name((ug_field_id)id),
@@ -483,6 +1008,8 @@ static int wj_begin(const wj_spec *spec, void **state, ug_error *err)
 		rc = put_all(&st->leaf, &st->leaf_filter, spec->aliases);
 	if (rc == UG_OK)
 		rc = put_all(&st->path, &st->path_filter, spec->paths);
+	if (rc == UG_OK)
+		rc = nodes_build(st, head);
 	if (rc != UG_OK) {
 		wj_end(st);
 		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
@@ -773,9 +1300,8 @@ static const wj_spec splunk_spec = {
 	}                                                                                          \
 	static int sym##_begin(ug_sv head, const ug_input_opts *opts, void **state, ug_error *err) \
 	{                                                                                          \
-		(void)head;                                                                        \
 		(void)opts;                                                                        \
-		return wj_begin(&(spec), state, err);                                              \
+		return wj_begin(&(spec), head, state, err);                                        \
 	}                                                                                          \
 	static void sym##_parse(ug_rec *r, ug_sv record)                                           \
 	{                                                                                          \

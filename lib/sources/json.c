@@ -85,20 +85,28 @@ static inline const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
-/* Advance over plain string bytes; stops at the first special byte or end. */
-static inline const char *skip_plain(const char *p, const char *end)
-{
 #if defined(__SSE2__)
+/* One bit per byte of p[0..16) that ends a plain run: '"', '\\', control
+ * characters and non-ASCII bytes. */
+static inline unsigned special_mask16(const char *p)
+{
 	const __m128i quote = _mm_set1_epi8('"');
 	const __m128i bslash = _mm_set1_epi8('\\');
 	/* signed compare: true for 0x00..0x1f and for 0x80..0xff */
 	const __m128i space = _mm_set1_epi8(0x20);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+	                         _mm_cmplt_epi8(v, space));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Advance over plain string bytes; stops at the first special byte or end. */
+static inline const char *skip_plain(const char *p, const char *end)
+{
+#if defined(__SSE2__)
 	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i m =
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-		                 _mm_cmplt_epi8(v, space));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		unsigned bits = special_mask16(p);
 		if (bits)
 			return p + __builtin_ctz(bits);
 		p += 16;
@@ -171,6 +179,23 @@ static const char *scan_string(const char *p, const char *end, bool *escaped, co
 			} while (p < end && (unsigned char)*p >= 0x80);
 		}
 	}
+}
+
+/* scan_string for the common case inline: a plain string (a key, a short
+ * value) whose closing quote is among its first 16 bytes. */
+static inline const char *scan_string_fast(const char *p, const char *end, bool *escaped,
+                                           const char **why)
+{
+#if defined(__SSE2__)
+	if (UG_LIKELY(end - p >= 16)) {
+		unsigned bits = special_mask16(p);
+		if (!bits)
+			return scan_string(p + 16, end, escaped, why);
+		const char *q = p + __builtin_ctz(bits);
+		return *q == '"' ? q : scan_string(q, end, escaped, why);
+	}
+#endif
+	return scan_string(p, end, escaped, why);
 }
 
 /* End of the number starting at p, or NULL when it is not valid JSON. */
@@ -304,7 +329,7 @@ static const char *parse_value(parser *ps, const char *p, int *rc)
 		q = p + 1;
 		break;
 	case '"':
-		q = scan_string(p + 1, end, &escaped, &why);
+		q = scan_string_fast(p + 1, end, &escaped, &why);
 		if (!q) {
 			*rc = fail(ps, p, why);
 			return NULL;
@@ -352,7 +377,7 @@ static const char *parse_key(parser *ps, const char *p, int *rc)
 	}
 	const char *why = NULL;
 	bool escaped = false;
-	const char *q = scan_string(p + 1, end, &escaped, &why);
+	const char *q = scan_string_fast(p + 1, end, &escaped, &why);
 	if (!q) {
 		*rc = fail(ps, p, why);
 		return NULL;
@@ -387,7 +412,11 @@ int ug_json_parse(ug_json_doc *doc, ug_sv text)
 	}
 	if (doc->cap == 0)
 		reserve_for(doc, text.n);
-	parser ps = {.doc = doc, .start = text.p, .end = text.p + text.n, .depth = 0};
+	parser ps; /* the stack is written before it is read: not zeroed per record */
+	ps.doc = doc;
+	ps.start = text.p;
+	ps.end = text.p + text.n;
+	ps.depth = 0;
 	const char *end = ps.end;
 	const char *p = text.p;
 	int rc = UG_ERR_PARSE;
@@ -518,20 +547,49 @@ static size_t decode_escape(const char *s, size_t n, size_t *i, char out[4])
 	return ug_utf8_encode(cp, out);
 }
 
+/* decode_escape, with the escapes of Windows paths and of quoted command
+ * lines (backslash, double quote) inline. */
+static inline size_t decode_one(const char *s, size_t n, size_t *i, char out[4])
+{
+	if (*i + 1 < n && (s[*i + 1] == '\\' || s[*i + 1] == '"')) {
+		out[0] = s[*i + 1];
+		*i += 2;
+		return 1;
+	}
+	return decode_escape(s, n, i, out);
+}
+
 /* Decode raw (a string body) into out, which holds at least raw.n bytes:
- * no escape decodes to more bytes than it is written with. */
+ * no escape decodes to more bytes than it is written with, so the output
+ * never overtakes the input (o <= i), which lets the SSE2 loop store whole
+ * 16-byte blocks ahead of what it keeps. Runs between escapes are short in
+ * Windows paths, so no library calls per run. */
 static size_t decode_into(ug_sv raw, char *out)
 {
-	size_t o = 0, i = 0;
-	while (i < raw.n) {
-		const char *bs = memchr(raw.p + i, '\\', raw.n - i);
-		size_t run = bs ? (size_t)(bs - raw.p) - i : raw.n - i;
-		memcpy(out + o, raw.p + i, run);
-		o += run;
-		i += run;
-		if (!bs)
-			break;
-		o += decode_escape(raw.p, raw.n, &i, out + o);
+	const char *s = raw.p;
+	size_t n = raw.n, o = 0, i = 0;
+#if defined(__SSE2__)
+	const __m128i bslash = _mm_set1_epi8('\\');
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		_mm_storeu_si128((__m128i *)(void *)(out + o), v);
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bslash));
+		if (!bits) {
+			i += 16;
+			o += 16;
+			continue;
+		}
+		unsigned z = (unsigned)__builtin_ctz(bits);
+		i += z;
+		o += z;
+		o += decode_one(s, n, &i, out + o);
+	}
+#endif
+	while (i < n) {
+		if (s[i] != '\\')
+			out[o++] = s[i++];
+		else
+			o += decode_one(s, n, &i, out + o);
 	}
 	return o;
 }
@@ -565,7 +623,9 @@ ug_sv ug_json_scalar_text(const ug_json_tok *tok, ug_arena *arena)
 static size_t key_prefix_of(const ug_json_tok *key, ug_sv s)
 {
 	if (!key->escaped) {
-		if (key->raw.n > s.n || memcmp(key->raw.p, s.p, key->raw.n) != 0)
+		/* the first byte turns most keys away without a memcmp call */
+		if (key->raw.n > s.n || (key->raw.n && key->raw.p[0] != s.p[0]) ||
+		    memcmp(key->raw.p, s.p, key->raw.n) != 0)
 			return SIZE_MAX;
 		return key->raw.n;
 	}

@@ -41,6 +41,17 @@ static void test_dictionary_roundtrip(void **state)
 	assert_int_equal(ug_field_lookup(UG_SV("Imag")), UG_F_NONE);
 	assert_int_equal(ug_field_lookup(UG_SV("")), UG_F_NONE);
 	assert_int_equal(ug_field_lookup(UG_SV("c-uri")), UG_F_C_URI);
+	/* near misses of the hash: same length, same ends, prefixes, long names */
+	assert_int_equal(ug_field_lookup(UG_SV("c-ip")), UG_F_C_IP);
+	assert_int_equal(ug_field_lookup(UG_SV("c-iq")), UG_F_NONE);
+	assert_int_equal(ug_field_lookup(UG_SV("Ima")), UG_F_NONE);
+	assert_int_equal(ug_field_lookup(UG_SV("Imagee")), UG_F_NONE);
+	assert_int_equal(ug_field_lookup(UG_SV("ImageX")), UG_F_NONE);
+	assert_int_equal(ug_field_lookup(UG_SV("DestinationIpX")), UG_F_NONE);
+	assert_int_equal(ug_field_lookup(UG_SV("winlog.event_data.Image")), UG_F_NONE);
+	char longname[300];
+	memset(longname, 'I', sizeof(longname));
+	assert_int_equal(ug_field_lookup(ug_sv_make(longname, sizeof(longname))), UG_F_NONE);
 	assert_string_equal(ug_field_name(UG_F__COUNT), "");
 }
 
@@ -160,6 +171,28 @@ static void test_event_many_fields(void **state)
 	ug_event_free(&ev);
 }
 
+/* The name rules in order: exact beats any-case beats last component,
+ * whatever the field order; within a rule the first field wins. */
+static void test_event_get_by_name_order(void **state)
+{
+	(void)state;
+	ug_event ev;
+	ug_event_init(&ev, NULL);
+	ug_event_add(&ev, UG_SV("winlog.event_data.RuleName"), UG_SV("suffix"), UG_F_NONE);
+	ug_event_add(&ev, UG_SV("rulename"), UG_SV("nocase1"), UG_F_NONE);
+	ug_event_add(&ev, UG_SV("RULENAME"), UG_SV("nocase2"), UG_F_NONE);
+	assert_sv(ug_event_get_by_name(&ev, UG_SV("RuleName")), "nocase1");
+	ug_event_add(&ev, UG_SV("RuleName"), UG_SV("exact"), UG_F_NONE);
+	assert_sv(ug_event_get_by_name(&ev, UG_SV("RuleName")), "exact");
+	ug_event_add(&ev, UG_SV("a.b.Tail"), UG_SV("t1"), UG_F_NONE);
+	ug_event_add(&ev, UG_SV("x.Tail"), UG_SV("t2"), UG_F_NONE);
+	assert_sv(ug_event_get_by_name(&ev, UG_SV("Tail")), "t1");
+	assert_sv(ug_event_get_by_name(&ev, UG_SV("b.Tail")), "t1");
+	assert_sv(ug_event_get_by_name(&ev, UG_SV("ail")), NULL);
+	assert_sv(ug_event_get_by_name(&ev, UG_SV("tail")), NULL); /* suffix is exact case */
+	ug_event_free(&ev);
+}
+
 static void test_host_normalize(void **state)
 {
 	(void)state;
@@ -225,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_kind_from_windows),
 		cmocka_unit_test(test_event_fields),
 		cmocka_unit_test(test_event_many_fields),
+		cmocka_unit_test(test_event_get_by_name_order),
 		cmocka_unit_test(test_host_normalize),
 		cmocka_unit_test(test_event_set_host),
 	};

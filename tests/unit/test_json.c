@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/str.h"
 #include "sources/format.h"
 #include "sources/json.h"
@@ -533,6 +534,51 @@ static void test_escapes(void **state)
 	assert_int_equal(ug_json_parse(&doc, ug_sv_from(plain)), UG_OK);
 	assert_null(ug_json_string(&doc.toks[0], NULL).p);
 	assert_sv_eq(ug_json_string(&doc.toks[0], &a), "C:\\x");
+	ug_arena_free(&a);
+	ug_json_doc_free(&doc);
+}
+
+/* Escapes at every position around the 16-byte blocks the decoder copies:
+ * random strings of plain bytes and escapes, decoded against what they were
+ * built from. */
+static void test_escapes_long(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *raw, *dec;
+	} pieces[] = {
+	    {"a", "a"},   {"Z", "Z"},        {"\\\\", "\\"},         {"\\\"", "\""},
+	    {"\\/", "/"}, {"\\n", "\n"},     {"\\t", "\t"},          {"\\u00e9", "\xc3\xa9"},
+	    {"\xc3\xa9", "\xc3\xa9"},        {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"},
+	};
+	ug_json_doc doc;
+	ug_json_doc_init(&doc);
+	ug_arena a;
+	ug_arena_init(&a, 0);
+	uint32_t rng = 12345;
+	char raw[1024], want[1024];
+	for (int iter = 0; iter < 3000; iter++) {
+		size_t nr = 0, nw = 0;
+		raw[nr++] = '"';
+		int npieces = (int)(iter % 70);
+		for (int k = 0; k < npieces; k++) {
+			rng = rng * 1103515245u + 12345u;
+			size_t which = (rng >> 16) % UG_ARRAY_LEN(pieces);
+			/* mostly plain bytes, as in paths */
+			if ((rng >> 8) % 3)
+				which = (rng >> 20) % 2;
+			size_t lr = strlen(pieces[which].raw), lw = strlen(pieces[which].dec);
+			memcpy(raw + nr, pieces[which].raw, lr);
+			memcpy(want + nw, pieces[which].dec, lw);
+			nr += lr;
+			nw += lw;
+		}
+		raw[nr++] = '"';
+		ug_sv got = decode1(&doc, &a, ug_arena_dup(&a, (ug_sv){raw, nr}).p);
+		assert_int_equal(got.n, nw);
+		assert_memory_equal(got.p, want, nw);
+		ug_arena_reset(&a);
+	}
 	ug_arena_free(&a);
 	ug_json_doc_free(&doc);
 }
@@ -1132,6 +1178,217 @@ static void test_evtx_python(void **state)
 	capture_free(&c);
 }
 
+/* ---- known paths: what the head teaches changes speed, never fields ---- */
+
+/* Each event as one line: header, then name=value#canon per field. */
+static int serialize_fn(const ug_event *ev, void *user)
+{
+	ug_buf *b = user;
+	ug_buf_printf(b, "%lld|%.*s|%d|%.*s|%u", (long long)ev->ts, UG_SV_ARG(ev->host),
+	              (int)ev->kind, UG_SV_ARG(ev->channel), ev->event_id);
+	for (uint32_t i = 0; i < ev->nfields; i++)
+		ug_buf_printf(b, "|%.*s=%.*s#%u", UG_SV_ARG(ev->fields[i].name),
+		              UG_SV_ARG(ev->fields[i].value), ev->fields[i].canon);
+	ug_buf_putc(b, '\n');
+	return 0;
+}
+
+static char *serialize(const ug_format *f, const char *text)
+{
+	ug_buf b = UG_BUF_INIT;
+	ug_parse_stats st = {0};
+	ug_error err = {0};
+	size_t n = strlen(text);
+	char *copy = malloc(n ? n : 1);
+	assert_non_null(copy);
+	memcpy(copy, text, n);
+	assert_int_equal(
+	    ug_format_parse_buffer(f, (ug_sv){copy, n}, NULL, serialize_fn, &b, &st, &err), UG_OK);
+	free(copy);
+	ug_buf_putc(&b, '\0');
+	assert_true(ug_buf_ok(&b));
+	char *out = strdup(b.p);
+	ug_buf_free(&b);
+	return out;
+}
+
+/* Every record gives the same event read alone (its own head), after the
+ * others (a head of all of them, other key orders), and after 80 KB of
+ * records of another shape (outside the head: the general walk). */
+static void assert_head_independent(const ug_format *f, const char *const *recs, size_t n,
+                                    const char *filler)
+{
+	ug_buf all = UG_BUF_INIT, alone = UG_BUF_INIT, late = UG_BUF_INIT;
+	for (size_t i = n; i-- > 0;) { /* reversed: the head's order differs */
+		ug_buf_puts(&all, recs[i]);
+		ug_buf_putc(&all, '\n');
+	}
+	while (late.len < 80 * 1024) {
+		ug_buf_puts(&late, filler);
+		ug_buf_putc(&late, '\n');
+	}
+	size_t filler_len = late.len;
+	ug_buf_append(&late, all.p, all.len);
+	ug_buf_putc(&all, '\0');
+	ug_buf_putc(&late, '\0');
+	for (size_t i = n; i-- > 0;) {
+		char *one = serialize(f, recs[i]);
+		ug_buf_puts(&alone, one);
+		free(one);
+	}
+	ug_buf_putc(&alone, '\0');
+	assert_true(ug_buf_ok(&all) && ug_buf_ok(&alone) && ug_buf_ok(&late));
+	char *together = serialize(f, all.p);
+	assert_string_equal(together, alone.p);
+	char *after = serialize(f, late.p);
+	char *filler_out = serialize(f, ug_buf_sv(&late).p + filler_len);
+	assert_string_equal(filler_out, alone.p);
+	size_t na = strlen(after), nb = strlen(alone.p);
+	assert_true(na >= nb);
+	assert_string_equal(after + na - nb, alone.p);
+	free(together);
+	free(after);
+	free(filler_out);
+	ug_buf_free(&all);
+	ug_buf_free(&alone);
+	ug_buf_free(&late);
+}
+
+static void test_known_paths(void **state)
+{
+	(void)state;
+	/* keys that differ only between their first and last 8 bytes (the
+	 * node compare reads words at both ends): 17..24 bytes, and longer */
+	const char *similar =
+	    "{\"@timestamp\":\"2026-01-20T10:00:00Z\",\"winlog\":{\"event_data\":{"
+	    "\"ParentProcessGuid\":\"a\",\"ParentPrXcessGuid\":\"b\",\"ParentProcXssGuid\":\"c\","
+	    "\"SomeVeryLongKeyName_0123456789_End\":\"d\",\"SomeVeryLongKeyXame_0123456789_End\":\"e\","
+	    "\"ImageLoade\":\"f\",\"ImageLoaded\":\"g\",\"AAAAAAAAmiddle!!ZZZZZZZZ\":\"h\","
+	    "\"AAAAAAAAmiddlx!!ZZZZZZZZ\":\"i\"}}}\n";
+	capture c;
+	for (int twice = 0; twice < 2; twice++) {
+		char text[2048];
+		snprintf(text, sizeof(text), "%s%s", similar, twice ? similar : "");
+		ug_parse_stats st = run(&ug_fmt_ecs_json, text, NULL, &c);
+		assert_int_equal(st.records, 1 + twice);
+		const cevent *e = &c.ev[twice];
+		assert_field(e, "winlog.event_data.ParentProcessGuid", "a", UG_F_PARENT_PROCESS_GUID);
+		assert_field(e, "winlog.event_data.ParentPrXcessGuid", "b", UG_F_NONE);
+		assert_field(e, "winlog.event_data.ParentProcXssGuid", "c", UG_F_NONE);
+		assert_field(e, "winlog.event_data.SomeVeryLongKeyName_0123456789_End", "d", UG_F_NONE);
+		assert_field(e, "winlog.event_data.SomeVeryLongKeyXame_0123456789_End", "e", UG_F_NONE);
+		assert_field(e, "winlog.event_data.ImageLoade", "f", UG_F_NONE);
+		assert_field(e, "winlog.event_data.ImageLoaded", "g", UG_F_IMAGE_LOADED);
+		assert_field(e, "winlog.event_data.AAAAAAAAmiddle!!ZZZZZZZZ", "h", UG_F_NONE);
+		assert_field(e, "winlog.event_data.AAAAAAAAmiddlx!!ZZZZZZZZ", "i", UG_F_NONE);
+		capture_free(&c);
+	}
+	static const char *const ecs[] = {
+	    /* canonical names in and out of order, a duplicate id, ECS twins */
+	    "{\"@timestamp\":\"2026-01-20T10:00:00Z\",\"process\":{\"executable\":\"e.exe\","
+	    "\"pid\":4},\"winlog\":{\"channel\":\"Security\",\"event_id\":4688,\"event_data\":"
+	    "{\"NewProcessName\":\"n.exe\",\"Image\":\"i.exe\",\"Image\":\"dup.exe\","
+	    "\"RuleName\":\"-\"},\"computer_name\":\"WS-1.corp\"}}",
+	    "{\"winlog\":{\"event_data\":{\"Image\":\"b.exe\",\"CommandLine\":\"b \\\"x\\\"\"},"
+	    "\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"1\"},"
+	    "\"@timestamp\":\"2026-01-20T10:00:01Z\",\"host\":{\"name\":\"ws-2\"}}",
+	    /* escaped and dotted keys, an empty key, a path that is an object in
+	     * one record and a scalar in another, Data elements, user_data */
+	    "{\"@timestamp\":\"2026-01-20T10:00:02Z\",\"winlog\":{\"event_data\":{\"Im\\u0061ge\":"
+	    "\"esc.exe\",\"Data\":[{\"@Name\":\"TaskName\",\"#text\":\"\\\\t\"},\"loose\"],"
+	    "\"\":\"empty\",\"a.b\":\"dot\"},\"user_data\":{\"x\":{\"ServiceName\":\"s\"}},"
+	    "\"channel\":\"System\",\"event_id\":7045},\"winlog.event_data.ImagePath\":\"p\","
+	    "\"process\":\"scalar\",\"event\":{\"code\":[\"1\",2]}}",
+	    "{\"@timestamp\":\"2026-01-20T10:00:03Z\",\"winlog\":{\"event_data\":{\"Data\":"
+	    "{\"Name\":\"Image\",\"#text\":\"d.exe\"},\"Details\":{\"nested\":\"v\"}}},"
+	    "\"process\":{\"executable\":{\"deep\":\"x\"},\"parent\":{\"executable\":\"pp.exe\"}},"
+	    "\"event_data\":{\"Image\":\"wlb6.exe\"},\"log_name\":\"Security\"}",
+	};
+	assert_head_independent(&ug_fmt_ecs_json, ecs, UG_ARRAY_LEN(ecs),
+	                        "{\"@timestamp\":\"2026-01-20T09:00:00Z\",\"other\":{\"shape\":1},"
+	                        "\"winlog\":{\"event_data\":{\"Zzz\":\"1\"}}}");
+	static const char *const flat[] = {
+	    "{\"EventTime\":\"2026-01-20 10:00:00\",\"Hostname\":\"WS-3\",\"EventID\":1,"
+	    "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"f.exe\","
+	    "\"channel\":\"x\",\"Nested\":{\"Image\":\"n.exe\",\"Data\":[\"a\",\"b\"]}}",
+	    "{\"Image\":\"g.exe\",\"EventID\":3,\"UtcTime\":\"2026-01-20 10:00:01.5\","
+	    "\"Data\":{\"@Name\":\"User\",\"#text\":\"u\"},\"Hostname\":\"ws-4\"}",
+	};
+	assert_head_independent(&ug_fmt_flat_json, flat, UG_ARRAY_LEN(flat),
+	                        "{\"UtcTime\":\"2026-01-20 09:00:00\",\"Other\":1}");
+	static const char *const evtx[] = {
+	    "{\"Event\":{\"System\":{\"EventID\":{\"#text\":1},\"Channel\":\"Microsoft-Windows-"
+	    "Sysmon/Operational\",\"Provider\":{\"@Name\":\"p\"},\"TimeCreated\":{\"@SystemTime\":"
+	    "\"2026-01-20T10:00:00Z\"},\"Computer\":\"c\"},\"EventData\":{\"Data\":[{\"@Name\":"
+	    "\"Image\",\"#text\":\"x.exe\"}],\"Image\":\"y.exe\"}}}",
+	};
+	assert_head_independent(&ug_fmt_evtx_json, evtx, UG_ARRAY_LEN(evtx),
+	                        "{\"Event\":{\"System\":{\"TimeCreated\":{\"@SystemTime\":"
+	                        "\"2026-01-20T09:00:00Z\"}},\"Other\":{}}}");
+	static const char *const splunk[] = {
+	    "{\"result\":{\"_time\":\"2026-01-20T10:00:00Z\",\"EventCode\":\"4688\",\"LogName\":"
+	    "\"Security\",\"New_Process_Name\":\"s.exe\",\"host\":\"H\"}}",
+	    "{\"_time\":\"1768903260.25\",\"source\":\"WinEventLog:Security\",\"EventCode\":4624,"
+	    "\"ComputerName\":\"C\"}",
+	};
+	assert_head_independent(&ug_fmt_splunk_json, splunk, UG_ARRAY_LEN(splunk),
+	                        "{\"_time\":\"2026-01-20T09:00:00Z\",\"Other\":1}");
+}
+
+/* Time and host come from the first occurrence of their path in document
+ * order (ug_json_get_path), also when the walker notes them: a container
+ * first hides a later scalar, a later duplicate object is searched,
+ * escaped or dotted keys count. */
+static void test_header_sources(void **state)
+{
+	(void)state;
+	const char *ecs =
+	    "{\"@timestamp\":{\"x\":1},\"@timestamp\":\"2026-01-20T10:00:00Z\",\"winlog\":"
+	    "{\"computer_name\":\"H0\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:01Z\",\"winlog\":{\"computer_name\":{\"a\":1}},"
+	    "\"winlog\":{\"computer_name\":\"H2\"},\"host\":{\"name\":\"H3\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:02Z\",\"winlog\":{\"channel\":\"x\"},\"winlog\":"
+	    "{\"computer_name\":\"H4\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:03Z\",\"winl\\u006fg\":{\"computer_name\":\"H5\"},"
+	    "\"winlog\":{\"computer_name\":\"H6\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:04Z\",\"winlog.computer_name\":\"H7\",\"winlog\":"
+	    "{\"computer_name\":\"H8\"}}\n"
+	    "{\"host\":{\"name\":\"H9\"},\"@timestamp\":\"2026-01-20T10:00:05Z\",\"host\":{\"name\":"
+	    "\"H10\"},\"computer_name\":\"H11\"}\n"
+	    "{\"winlog\":{\"event_data\":{\"Data\":[{\"@Name\":\"Image\",\"#text\":\"x\"}]},"
+	    "\"computer_name\":\"H12\"},\"@timestamp\":\"2026-01-20T10:00:06Z\"}\n"
+	    "{\"@timestamp\":\"bad\",\"winlog\":{\"computer_name\":\"H13\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:07Z\",\"host\":\"scalar\",\"host\":{\"hostname\":"
+	    "\"H14\"}}\n"
+	    "{\"@timestamp\":[\"2026-01-20T10:00:08Z\"],\"winlog\":{\"computer_name\":\"H15\"}}\n"
+	    "{\"@timestamp\":\"2026-01-20T10:00:09Z\",\"comput\\u0065r_name\":\"H16\"}\n";
+	static const char *const hosts[] = {"h3", "h4", "h5", "h7", "h11", "h12", "h14", "h16"};
+	capture c;
+	ug_parse_stats st = run(&ug_fmt_ecs_json, ecs, NULL, &c);
+	assert_int_equal(st.records, UG_ARRAY_LEN(hosts));
+	assert_int_equal(st.skipped, 3); /* lines 1 and 10: no time field; 8: unparseable */
+	for (size_t i = 0; i < UG_ARRAY_LEN(hosts); i++)
+		assert_string_equal(c.ev[i].host, hosts[i]);
+	assert_time(c.ev[0].ts, "2026-01-20T10:00:01Z");
+	capture_free(&c);
+	const char *flat =
+	    "{\"UtcTime\":\"bad\",\"EventTime\":\"2026-01-20 10:00:00\",\"Hostname\":\"A\","
+	    "\"Hostname\":\"B\",\"EventID\":1,\"Channel\":\"Security\"}\n"
+	    "{\"EventID\":1,\"Channel\":\"Security\",\"Hostname\":{\"x\":1},\"hostname\":\"C\","
+	    "\"UtcTime\":\"2026-01-20 10:00:01\"}\n"
+	    "{\"EventID\":1,\"Channel\":\"Security\",\"Hostn\\u0061me\":\"D\",\"UtcTime\":"
+	    "\"2026-01-20 10:00:02\",\"Computer\":\"E\"}\n"
+	    "{\"EventID\":1,\"Channel\":\"Security\",\"Computer\":\"G\"}\n";
+	st = run(&ug_fmt_flat_json, flat, NULL, &c);
+	assert_int_equal(st.records, 3);
+	assert_int_equal(st.skipped, 1);
+	assert_string_equal(c.ev[0].host, "a");
+	assert_time(c.ev[0].ts, "2026-01-20T10:00:00Z");
+	assert_string_equal(c.ev[1].host, "c");
+	assert_string_equal(c.ev[2].host, "d");
+	capture_free(&c);
+}
+
 /* ---- splunk-json ------------------------------------------------------- */
 
 static void test_splunk(void **state)
@@ -1499,6 +1756,7 @@ int main(void)
 	    cmocka_unit_test(test_token_limit),
 	    cmocka_unit_test(test_string_boundaries),
 	    cmocka_unit_test(test_escapes),
+	    cmocka_unit_test(test_escapes_long),
 	    cmocka_unit_test(test_scalar_text),
 	    cmocka_unit_test(test_get_and_path),
 	    cmocka_unit_test(test_ecs_sysmon),
@@ -1510,6 +1768,8 @@ int main(void)
 	    cmocka_unit_test(test_evtx_dump),
 	    cmocka_unit_test(test_evtx_python),
 	    cmocka_unit_test(test_splunk),
+	    cmocka_unit_test(test_known_paths),
+	    cmocka_unit_test(test_header_sources),
 	    cmocka_unit_test(test_skips),
 	    cmocka_unit_test(test_detect),
 	    cmocka_unit_test(test_otrf_real),
