@@ -179,14 +179,14 @@ static ug_sv proc_id(const ug_event *ev, bool parent)
 
 static void updater_event(hu_run *r, hu_host *h, const ug_event *ev)
 {
-	ug_sv id = proc_id(ev, false);
+	uint64_t key = hu_key2(ev->host, proc_id(ev, false), false);
 	bool fresh;
-	hu_session *s = session_touch(r, hu_key2(ev->host, id, false), ev->ts, h->id, UG_SV_NULL, ev, &fresh);
+	hu_session *s = session_touch(r, key, ev->ts, h->id, UG_SV_NULL, ev, &fresh);
 	if (!s)
 		return;
 	s->seen |= UG_SEEN_ENDPOINT;
 	if (fresh) {
-		s->guid = hu_strdup(r, id);
+		s->proc_key = key;
 		hu_footprint_note(r, ug_event_get(ev, UG_F_IMAGE), true);
 	}
 	if (ev->kind == UG_KIND_PROCESS_START)
@@ -562,8 +562,8 @@ static void deliv_merge(hu_run *r, hu_deliv *d, hu_session *s, bool first)
 		x->sha256 = s->sha256;
 	if (s->files)
 		x->files = x->files && *x->files ? x->files : hu_strdup(r, ug_sv_from(s->files));
-	if (s->guid)
-		HU_PUSH(d->guids, d->nguids, d->capguids, s->guid);
+	if (s->proc_key)
+		HU_PUSH(d->roots, d->nroots, d->caproots, s->proc_key);
 }
 
 static void deliv_finish_fields(hu_run *r, hu_deliv *d)
@@ -613,10 +613,9 @@ int hu_lineage_roots(hu_run *r)
 {
 	for (size_t i = 0; i < r->ndv; i++) {
 		hu_deliv *d = r->dv[i];
-		ug_sv host = ug_sv_from(r->hosts[d->host]->name);
-		for (size_t g = 0; g < d->nguids; g++) {
+		for (size_t g = 0; g < d->nroots; g++) {
 			bool created;
-			uint32_t *v = hu_set_upsert(&r->lineage, hu_key2(host, ug_sv_from(d->guids[g]), false), &created);
+			uint32_t *v = hu_set_upsert(&r->lineage, d->roots[g], &created);
 			if (!v)
 				return UG_ERR_NOMEM;
 			*v = d->id + 1;

@@ -271,7 +271,7 @@ static void run_free_work(hu_run *r)
 	}
 	free(r->hosts);
 	for (size_t i = 0; i < r->ndv; i++)
-		free(r->dv[i]->guids);
+		free(r->dv[i]->roots);
 	free(r->dv);
 	for (size_t i = 0; i < r->nseries; i++)
 		free(r->series[i]->t);

@@ -53,7 +53,8 @@ typedef struct hu_session {
 	uint32_t host;        /* host id; UINT32_MAX while only the client IP is known */
 	const char *ip;       /* client IP (network sessions) */
 	ug_time start, end;
-	const char *server, *server_ip, *url, *sha256, *guid;
+	const char *server, *server_ip, *url, *sha256;
+	uint64_t proc_key;    /* updater sessions: hu_key2(host, process guid), else 0 */
 	char *files;          /* '|'-separated, grown as files are seen */
 	uint64_t max_bytes;
 	unsigned seen;
@@ -74,8 +75,8 @@ typedef struct hu_deliv {
 	ug_delivery d;        /* as in the result (strings in the arena) */
 	uint32_t host, id;
 	ug_time end;          /* last sign of the session */
-	const char **guids;   /* updater processes of this delivery (lineage roots) */
-	size_t nguids, capguids;
+	uint64_t *roots;      /* its updater processes (lineage roots): hu_key2(host, guid) */
+	size_t nroots, caproots;
 	bool silent;          /* the host stopped contacting the update hosts afterwards */
 	ug_time silent_gap;   /* normal interval before, when silent */
 } hu_deliv;
