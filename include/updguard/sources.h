@@ -62,7 +62,7 @@ typedef struct ug_input_opts {
 	const ug_tz_rule *tz_rules;/* per-file zones, first match wins over input_tz */
 	size_t ntz_rules;
 	const char *csv_mapping;   /* mapping file for headered CSV (docs/formats.md) */
-	size_t block_size;         /* bytes per parse block; 0 = 8 MiB */
+	size_t block_size;         /* bytes per parse block; 0 = 1 MiB */
 	bool carve;                /* EVTX: also recover records from chunk slack (docs/evtx.md) */
 	bool evtx_xml;             /* EVTX: add each record's XML as the field "#xml" */
 } ug_input_opts;

@@ -27,7 +27,10 @@
 #include "sources/stream.h"
 #include "sources/walk.h"
 
-#define DEFAULT_BLOCK ((size_t)4 << 20)
+/* 1 MiB: a block's events stay in the worker's cache while the hook works
+ * on them, and the blocks in flight hold ~60 MB, not ~250 (4 MiB blocks of
+ * Squid lines: many small events each); measured on the hunt: -10% CPU. */
+#define DEFAULT_BLOCK ((size_t)1 << 20)
 
 /* One member (file) being read; blocks in flight hold a reference. */
 typedef struct member {
