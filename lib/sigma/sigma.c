@@ -2,6 +2,7 @@
  * creating a set, compiling it (logsources, filters, correlations,
  * prefilters), per-thread scratch, matching one event, describing a hit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,6 +211,16 @@ void ug_sigma_scratch_free(ug_sigma_scratch *sc)
 {
 	if (!sc)
 		return;
+	if (sc->s->debug && sc->st.events) {
+		const struct sg_stats *t = &sc->st;
+		double n = (double)t->events;
+		fprintf(stderr,
+		        "sigma scratch: %llu events; per event: %.2f buckets, %.0f bytes scanned in %.1f values, "
+		        "%.1f literal hits, %.1f pairs, %.1f candidates (%.1f always), %.3f hits\n",
+		        (unsigned long long)t->events, (double)t->buckets / n, (double)t->text_bytes / n,
+		        (double)t->segs / n, (double)t->lit_hits / n, (double)t->pairs / n, (double)t->cands / n,
+		        (double)t->always / n, (double)t->hits / n);
+	}
 	sg_prefilter_scratch_free(sc->hs);
 	pcre2_match_data_free(sc->e.md);
 	free(sc->e.slot_stamp);
@@ -219,8 +230,24 @@ void ug_sigma_scratch_free(ug_sigma_scratch *sc)
 	free(sc->hits);
 	ug_buf_free(&sc->text);
 	free(sc->segs);
+	free(sc->fmark);
 	ug_buf_free(&sc->key);
 	free(sc);
+}
+
+/* UG_SIGMA_CHECK: the rules that match ev without being candidates (the
+ * prefilter must never drop one). */
+static void check_missed(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *ev)
+{
+	for (size_t i = 0; i < s->nrules; i++) {
+		const sg_rule *r = s->rules[i];
+		if (r->kind != SG_R_DETECT || sc->stamp[i] == sc->cur)
+			continue;
+		sc->e.src = sg_src_of(r, ev);
+		if (sc->e.src && sg_rule_eval(s, r, &sc->e))
+			fprintf(stderr, "UG_SIGMA_CHECK: prefilter missed %s (%s) on record %llu\n", r->pub.path,
+			        r->pub.title, (unsigned long long)ev->record);
+	}
 }
 
 size_t ug_sigma_match(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *ev,
@@ -236,6 +263,8 @@ size_t ug_sigma_match(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *e
 	sc->e.src = NULL;
 	sc->e.stamp = sc->cur;
 	size_t nc = sg_prefilter_candidates(s, sc, ev, &cand);
+	sc->st.events++;
+	sc->st.cands += nc;
 	sc->nhits = 0;
 	for (size_t i = 0; i < nc; i++) {
 		const sg_rule *r = s->rules[cand[i]];
@@ -248,6 +277,9 @@ size_t ug_sigma_match(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *e
 		sc->hits = h;
 		h[sc->nhits++] = (ug_sigma_hit){cand[i], sc->e.selmask};
 	}
+	sc->st.hits += sc->nhits;
+	if (s->check)
+		check_missed(s, sc, ev);
 	*hits = sc->hits;
 	return sc->nhits;
 }
