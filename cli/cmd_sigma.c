@@ -311,6 +311,8 @@ static void write_counts(sigma_job *j)
 
 static int run(ug_cli *cli, sigma_job *j, char *const *logs, size_t nlogs)
 {
+	if (getenv("UG_SIGMA_BLOCK"))
+		j->input.opts.block_size = (size_t)atol(getenv("UG_SIGMA_BLOCK")) << 10;
 	int rc = ug_cli_input_open(cli, &j->input, logs, nlogs);
 	if (rc != UG_CLI_CONTINUE)
 		return rc;

@@ -102,7 +102,28 @@ static bool lits_add(lits *l, lit s)
 
 static lits lits_none(void) { return (lits){NULL, 0, 0, true}; }
 
-/* Higher is more selective: the shortest literal counts; digits are common. */
+/* Strings nearly every Windows event holds somewhere: a literal inside one
+ * of them selects little, however long (an AND then prefers its other
+ * side). Lower case; only the choice between AND sides depends on it. */
+static const char *const common_strings[] = {
+	"nt authority\\system", "nt authority\\local service", "nt authority\\network service",
+	"c:\\windows\\system32\\", "c:\\windows\\syswow64\\", "c:\\program files (x86)\\",
+	"microsoft corporation", "microsoft\xc2\xae windows\xc2\xae operating system", "\\appdata\\local\\",
+};
+
+static bool is_common(ug_sv lit)
+{
+	for (size_t i = 0; i < UG_ARRAY_LEN(common_strings); i++) {
+		ug_sv c = ug_sv_make(common_strings[i], strlen(common_strings[i]));
+		for (size_t at = 0; at + lit.n <= c.n; at++)
+			if (ug_sv_eq_nocase(ug_sv_make(c.p + at, lit.n), lit))
+				return true;
+	}
+	return false;
+}
+
+/* Higher is more selective: the shortest literal counts; digits and
+ * common strings select little. */
 static int lits_score(const lits *l)
 {
 	if (l->none || !l->n)
@@ -112,6 +133,8 @@ static int lits_score(const lits *l)
 		int sc = (int)l->v[i].s.n * 2;
 		if (ug_sv_is_digits(l->v[i].s))
 			sc /= 3;
+		if (is_common(l->v[i].s))
+			sc = 1;
 		if (sc < worst)
 			worst = sc;
 	}
@@ -868,18 +891,54 @@ static bool seg_room(ug_sigma_scratch *sc, size_t n)
 	return segs != NULL;
 }
 
-/* Append field i's value and a '\n' to the text unless it is empty (no
- * literal is). The separator keeps an occurrence from spanning two values
- * unnoticed; on_literal drops those. */
-static void seg_add(ug_sigma_scratch *sc, const ug_event *ev, uint32_t i)
+/* memcpy for the short values most fields hold, without a call: overlapping
+ * word copies that read and write only [src, src + n), [dst, dst + n). */
+static inline void copy_value(char *dst, const char *src, size_t n)
 {
-	ug_sv v = ev->fields[i].value;
-	if (!v.n)
-		return;
-	uint32_t at = (uint32_t)sc->text.len;
-	ug_buf_append_sv(&sc->text, v);
-	sc->segs[sc->nsegs++] = (struct sg_seg){at, at + (uint32_t)v.n, i};
-	ug_buf_putc(&sc->text, '\n');
+	if (n > 16) {
+		memcpy(dst, src, n);
+	} else if (n >= 8) {
+		uint64_t a, b;
+		memcpy(&a, src, 8);
+		memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8);
+		memcpy(dst + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, src, 4);
+		memcpy(&b, src + n - 4, 4);
+		memcpy(dst, &a, 4);
+		memcpy(dst + n - 4, &b, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i];
+	}
+}
+
+/* The text: the values of the sc->nsegs fields listed in sc->segs[].field
+ * (empty ones already left out), each followed by '\n' so that no
+ * occurrence spans two values unnoticed (on_literal drops those); their
+ * offsets go into the segments. False when out of memory. */
+static bool build_text(ug_sigma_scratch *sc, const ug_event *ev)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < sc->nsegs; i++)
+		total += ev->fields[sc->segs[i].field].value.n + 1;
+	ug_buf_clear(&sc->text);
+	if (!ug_buf_reserve(&sc->text, total + 1))
+		return false;
+	char *out = sc->text.p;
+	uint32_t at = 0;
+	for (size_t i = 0; i < sc->nsegs; i++) {
+		ug_sv v = ev->fields[sc->segs[i].field].value;
+		copy_value(out + at, v.p, v.n);
+		sc->segs[i].start = at;
+		at += (uint32_t)v.n;
+		sc->segs[i].end = at;
+		out[at++] = '\n';
+	}
+	sc->text.len = at;
+	return true;
 }
 
 static void scan(ug_sigma_scratch *sc, const litdb *d)
@@ -910,16 +969,15 @@ static bool scan_fields(ug_sigma_scratch *sc, const bucket *b, const ug_event *e
 		memset(sc->fmark, 0, sc->fmark_cap * sizeof(*sc->fmark));
 		sc->fcur = 1;
 	}
-	ug_buf_clear(&sc->text);
 	sc->nsegs = 0;
 	for (size_t i = 0; i < b->nfslots; i++) {
 		uint32_t at = sg_slot_index(&sc->e, b->fslots[i]);
-		if (!at || sc->fmark[at - 1] == sc->fcur)
-			continue;
+		if (!at || sc->fmark[at - 1] == sc->fcur || !ev->fields[at - 1].value.n)
+			continue; /* absent, already listed, or empty (no literal is) */
 		sc->fmark[at - 1] = sc->fcur;
-		seg_add(sc, ev, at - 1);
+		sc->segs[sc->nsegs++].field = at - 1;
 	}
-	if (sc->text.oom)
+	if (!build_text(sc, ev))
 		return false;
 	scan(sc, &b->fields);
 	return true;
@@ -930,11 +988,11 @@ static bool scan_all(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
 {
 	if (!seg_room(sc, ev->nfields + 1))
 		return false;
-	ug_buf_clear(&sc->text);
 	sc->nsegs = 0;
 	for (uint32_t i = 0; i < ev->nfields; i++)
-		seg_add(sc, ev, i);
-	if (sc->text.oom)
+		if (ev->fields[i].value.n)
+			sc->segs[sc->nsegs++].field = i;
+	if (!build_text(sc, ev))
 		return false;
 	scan(sc, &b->any);
 	return true;
@@ -1016,8 +1074,16 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
 	}
 	for (uint8_t i = 0; i < c->nb; i++)
 		use_bucket(sc, &pf->b[c->b[i]], ev);
-	if (sc->ncand > 1)
+	if (sc->ncand > 64)
 		qsort(sc->cand, sc->ncand, sizeof(uint32_t), cmp_u32);
+	else /* a few dozen at most, nearly always: insertion sort */
+		for (size_t i = 1; i < sc->ncand; i++) {
+			uint32_t x = sc->cand[i];
+			size_t j = i;
+			for (; j > 0 && sc->cand[j - 1] > x; j--)
+				sc->cand[j] = sc->cand[j - 1];
+			sc->cand[j] = x;
+		}
 	*rules = sc->cand;
 	return sc->ncand;
 }

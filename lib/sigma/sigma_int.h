@@ -72,6 +72,8 @@ typedef struct sg_item {
 	uint32_t slot;     /* slot of field (slots.c); SG_NO_SLOT for keywords */
 	bool all;          /* values ANDed (else ORed) */
 	bool neq;          /* true when no value matches (values ORed inside) */
+	uint32_t folds;    /* values searched case-insensitively (|contains): the field's value is
+	                    * lower-cased once per event for them (sg_eval.low) */
 	sg_val *v;
 	uint32_t nv;
 } sg_item;
@@ -241,10 +243,18 @@ typedef struct sg_eval {
 	uint32_t *slot_at;       /* per slot: index + 1 of the event's field, 0 when absent */
 	uint32_t stamp;          /* the current event's stamp (never 0 while cached) */
 	pcre2_match_data *md;
-	char *lower;             /* scratch */
-	size_t lower_cap;
+	struct sg_lowcache *low; /* lower-cased field values of the current event; NULL: none */
 	uint64_t selmask;        /* identifiers evaluated true (for hit fields) */
 } sg_eval;
+/* Per event field: its value lower-cased (ASCII), made once per event when
+ * first needed; valid for a field when stamp[field] equals sg_eval.stamp. */
+typedef struct sg_lowcache {
+	uint32_t *stamp, *off;   /* per field: event stamp, offset in buf */
+	size_t nfields;
+	char *buf;
+	size_t len, cap;
+} sg_lowcache;
+void sg_lowcache_free(sg_lowcache *lc);
 /* Which of r's sources ev belongs to; NULL when none. */
 const sg_src *sg_src_of(const sg_rule *r, const ug_event *ev);
 bool sg_src_accepts(const sg_src *src, const ug_event *ev);
@@ -313,6 +323,7 @@ struct ug_sigma_scratch {
 	const ug_sigma *s;
 	void *hs;                /* hs_scratch_t * */
 	sg_eval e;
+	sg_lowcache low;
 	ug_sigma_hit *hits;
 	size_t nhits, hcap;
 	uint32_t *cand;          /* candidate rules of the current event */
@@ -340,8 +351,9 @@ struct ug_sigma_scratch {
 	} bcache[8];
 	unsigned bnext;
 	struct sg_stats {        /* UG_SIGMA_DEBUG: what the prefilter and matcher did */
-		uint64_t events, buckets, text_bytes, segs, lit_hits, pairs, cands, always, hits;
+		uint64_t events, buckets, text_bytes, segs, lit_hits, pairs, cands, always, hits, ns;
 	} st;
+	uint64_t *rule_evals, *rule_ns; /* UG_SIGMA_DEBUG=2: per rule */
 };
 
 #endif

@@ -699,6 +699,8 @@ const char *sg_item_compile(ug_sigma *s, sg_item *it, ug_sv field, ug_sv modlist
 		else if (nv)
 			memcpy(it->v, tmp, nv * sizeof(sg_val));
 		it->nv = nv;
+		for (uint32_t i = 0; i < nv; i++)
+			it->folds += tmp[i].kind == SG_M_CONTAINS && !tmp[i].cased;
 	}
 	if (why)
 		for (uint32_t i = 0; i < nv; i++)
