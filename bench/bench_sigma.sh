@@ -55,6 +55,7 @@ for n in 100 1000 all; do
 	label="sigma, $n rules"; [ "$n" = all ] && label="sigma, all $total_rules rules"
 	run "$label" "$ug" sigma -j"$threads" --count --rules "$dir/rules_$n" "$file"
 	eval "t_$n=\$(cat \"\$dir/last\")"
+	[ "$n" = all ] && rss_all=$(cut -d' ' -f2 "$dir/time.txt")
 	grep -m1 'loaded' "$dir/err.txt" | sed 's/^/    /'
 	grep -q ', 0 loaded' "$dir/err.txt" && { echo "  no rule loaded: benchmark invalid"; exit 1; }
 	tail -1 "$dir/out.txt" | sed 's/^ */    detections: /'
@@ -73,4 +74,4 @@ printf '  projection with all rules on %d idle cores: %.0f events/s (events / CP
 head -c $(( $(stat -c %s "$file") / 4 )) "$file" | sed '$d' >"$dir/quarter.ndjson"
 /usr/bin/time -f "%M" -o "$dir/q.txt" "$ug" sigma -j"$threads" --count --rules "$dir/rules_all" "$dir/quarter.ndjson" >/dev/null 2>&1
 printf '  peak memory, all rules: quarter file %d MiB, whole file %d MiB\n' $(( $(cat "$dir/q.txt") / 1024 )) \
-	$(( $(cut -d' ' -f2 "$dir/time.txt") / 1024 ))
+	$(( rss_all / 1024 ))
