@@ -206,13 +206,26 @@ static ug_sv val_literal(const sg_val *v, uint8_t *anchor)
 	}
 }
 
+/* Long enough to gate a rule: MIN_LITERAL bytes, or fewer when every byte
+ * is rare in logs (non-ASCII: the homoglyph and Unicode-obfuscation lists;
+ * the caret and backtick of cmd and PowerShell obfuscation). */
+static bool lit_usable(ug_sv s)
+{
+	if (s.n >= MIN_LITERAL)
+		return true;
+	for (size_t i = 0; i < s.n; i++)
+		if ((unsigned char)s.p[i] < 0x80 && s.p[i] != '^' && s.p[i] != '`')
+			return false;
+	return s.n > 0;
+}
+
 /* What a regular expression needs (relit.c), in field slot. */
 static lits re_lits(const sg_renode *n, uint32_t slot)
 {
 	switch (n->op) {
 	case SG_RL_RUN: {
 		lits l = {0};
-		if (n->s.n < MIN_LITERAL || !lits_add(&l, (lit){n->s, slot, A_ANY})) {
+		if (!lit_usable(n->s) || !lits_add(&l, (lit){n->s, slot, A_ANY})) {
 			lits_free(&l);
 			return lits_none();
 		}
@@ -239,7 +252,7 @@ static lits val_lits(ug_arena *a, const sg_val *v, uint32_t slot)
 	lits l = {0};
 	if (slot == SG_NO_SLOT) /* keywords: any field, anywhere */
 		anchor = A_ANY;
-	if (s.n < MIN_LITERAL || !lits_add(&l, (lit){s, slot, anchor})) {
+	if (!lit_usable(s) || !lits_add(&l, (lit){s, slot, anchor})) {
 		lits_free(&l);
 		return lits_none();
 	}
