@@ -3,20 +3,22 @@
  *
  * 1. Dispatch: rules are put in buckets by what their logsource needs
  *    (channel + EventID, channel alone, event kind, or anything); an event
- *    looks up only its own buckets.
+ *    looks up only its own buckets. A channel + EventID bucket also holds
+ *    its channel's catch-all rules, so a Windows event uses one bucket.
  * 2. Literals: for every rule, a set of literals of which at least one must
  *    occur if the rule matches (computed from the condition: an AND needs
- *    only its most selective side, an OR needs one of each side, a NOT or a
- *    regular expression gives no guarantee). A literal is a string, the
- *    field it must occur in (a slot; any field for keywords) and where in
- *    that field's value (anywhere, at its start, at its end, or the whole
- *    value: contains, startswith, endswith, equality). Each bucket compiles
- *    its rules' strings into one Vectorscan database (caseless, so a
- *    superset of every case-sensitive need); one scan of the values of the
- *    fields the bucket's rules can read reports every occurrence, and an
- *    occurrence counts for a rule only when it lies in the field the rule's
- *    name resolves to on this event, at the right place. Rules without such
- *    a set are always evaluated.
+ *    only its most selective side, an OR needs one of each side, a NOT
+ *    gives no guarantee, a regular expression the runs relit.c finds). A
+ *    literal is a string, the field it must occur in (a slot; any field for
+ *    keywords) and where in that field's value (anywhere, at its start, at
+ *    its end, or the whole value: contains, startswith, endswith, equality).
+ *    Each bucket compiles its rules' field strings into one Vectorscan
+ *    database (caseless, so a superset of every case-sensitive need) and its
+ *    keyword strings into another; one scan of the values its literal slots
+ *    resolve to on the event (and, for keywords, of every value) reports
+ *    every occurrence, and an occurrence counts for a rule only when it lies
+ *    in the field the rule's name resolves to on this event, at the right
+ *    place. Rules without such a set are always evaluated.
  * The candidate list is a superset of the matching rules, so exactness is
  * untouched: sg_rule_eval decides.
  */
