@@ -7,7 +7,9 @@
 # alone). Prints events/s (wall), CPU seconds (user + sys: on a shared
 # machine the steadier figure), peak RSS, the CPU cost per event each rule
 # count adds, and peak RSS on a quarter of the file (memory must not follow
-# input size). SIGMA_BENCH_THREADS sets the thread count (default 2).
+# input size). SIGMA_BENCH_THREADS sets the thread count (default 2);
+# SIGMA_BENCH_BASE=DIR also runs DIR/updguard (another build, e.g. the
+# previous commit) with all rules on the same file, for before/after.
 # The generated file is deleted at the end.
 set -u
 build=$1
@@ -53,14 +55,23 @@ for n in 100 1000 all; do
 	label="sigma, $n rules"; [ "$n" = all ] && label="sigma, all $total_rules rules"
 	run "$label" "$ug" sigma -j"$threads" --count --rules "$dir/rules_$n" "$file"
 	eval "t_$n=\$(cat \"\$dir/last\")"
+	[ "$n" = all ] && rss_all=$(cut -d' ' -f2 "$dir/time.txt")
 	grep -m1 'loaded' "$dir/err.txt" | sed 's/^/    /'
 	grep -q ', 0 loaded' "$dir/err.txt" && { echo "  no rule loaded: benchmark invalid"; exit 1; }
 	tail -1 "$dir/out.txt" | sed 's/^ */    detections: /'
 done
+if [ -n "${SIGMA_BENCH_BASE:-}" ]; then
+	run "before ($SIGMA_BENCH_BASE), all rules" "$SIGMA_BENCH_BASE/updguard" sigma -j"$threads" --count --rules "$dir/rules_all" "$file"
+	t_before=$(cat "$dir/last")
+	tail -1 "$dir/out.txt" | sed 's/^ */    detections: /'
+fi
 per() { echo "($1 - $base) * 1000000000 / $events" | bc -l; }
 printf '  matching CPU per event beyond reading: %.0f ns (100 rules), %.0f ns (1,000), %.0f ns (all %d)\n' \
 	"$(per "$t_100")" "$(per "$t_1000")" "$(per "$t_all")" "$total_rules"
+[ -n "${SIGMA_BENCH_BASE:-}" ] && printf '  before: %.0f ns (all rules)\n' "$(per "$t_before")"
+printf '  projection with all rules on %d idle cores: %.0f events/s (events / CPU-s x cores)\n' "$threads" \
+	"$(echo "$events / $t_all * $threads" | bc -l)"
 head -c $(( $(stat -c %s "$file") / 4 )) "$file" | sed '$d' >"$dir/quarter.ndjson"
 /usr/bin/time -f "%M" -o "$dir/q.txt" "$ug" sigma -j"$threads" --count --rules "$dir/rules_all" "$dir/quarter.ndjson" >/dev/null 2>&1
 printf '  peak memory, all rules: quarter file %d MiB, whole file %d MiB\n' $(( $(cat "$dir/q.txt") / 1024 )) \
-	$(( $(cut -d' ' -f2 "$dir/time.txt") / 1024 ))
+	$(( rss_all / 1024 ))

@@ -309,8 +309,15 @@ static void write_counts(sigma_job *j)
 	ug_buf_printf(&j->out, "%8llu  total\n", ((unsigned long long)j->detections + j->corr_detections));
 }
 
+#define SIGMA_BLOCK ((size_t)512 << 10)
+
 static int run(ug_cli *cli, sigma_job *j, char *const *logs, size_t nlogs)
 {
+	/* The matcher runs on a block's events after the whole block is parsed:
+	 * small blocks keep those events in the core's cache (4 MiB blocks cost
+	 * ~15 % more CPU with all rules, measured on ECS events). */
+	if (!j->input.opts.block_size)
+		j->input.opts.block_size = SIGMA_BLOCK;
 	int rc = ug_cli_input_open(cli, &j->input, logs, nlogs);
 	if (rc != UG_CLI_CONTINUE)
 		return rc;

@@ -22,6 +22,11 @@ static bool eq_without_spaces(ug_sv evname, ug_sv name)
 {
 	if (evname.n <= name.n) /* at least one space more than name */
 		return false;
+	/* the last non-space byte is name's last: tested first, since this runs
+	 * for every longer field name when a name is absent */
+	char c = evname.p[evname.n - 1];
+	if (name.n && c != ' ' && ug_ascii_lower(c) != ug_ascii_lower(name.p[name.n - 1]))
+		return false;
 	size_t dot = ug_sv_rfind_char(evname, '.');
 	ug_sv last = dot == SIZE_MAX ? evname : ug_sv_make(evname.p + dot + 1, evname.n - dot - 1);
 	if (ug_sv_find_char(last, ' ') == SIZE_MAX)
@@ -91,6 +96,57 @@ static bool eq_ci(const char *a, const char *lower, size_t n, bool cased)
 	return true;
 }
 
+/* ---- lower-cased values, once per event ---- */
+
+void sg_lowcache_free(sg_lowcache *lc)
+{
+	free(lc->stamp);
+	free(lc->off);
+	free(lc->buf);
+	memset(lc, 0, sizeof(*lc));
+}
+
+/* Field f's value s lower-cased, from e's cache; NULL when there is no
+ * cache or no memory (the caller folds as it compares then). The buffer
+ * starts over with every event (ug_sigma_match sets len to 0). */
+static const char *lowered(const sg_eval *e, uint32_t f, ug_sv s)
+{
+	sg_lowcache *lc = e->low;
+	if (!lc || !e->slot_stamp)
+		return NULL;
+	if (lc->nfields < e->ev->nfields) {
+		size_t n = e->ev->nfields;
+		uint32_t *st = calloc(n, sizeof(*st)), *off = calloc(n, sizeof(*off));
+		if (!st || !off) {
+			free(st);
+			free(off);
+			return NULL;
+		}
+		free(lc->stamp);
+		free(lc->off);
+		lc->stamp = st;
+		lc->off = off;
+		lc->nfields = n;
+	}
+	if (lc->stamp[f] == e->stamp)
+		return lc->buf + lc->off[f];
+	if (lc->cap - lc->len < s.n) {
+		size_t cap = lc->cap ? lc->cap : 4096;
+		while (cap - lc->len < s.n)
+			cap *= 2;
+		char *b = realloc(lc->buf, cap);
+		if (!b)
+			return NULL;
+		lc->buf = b;
+		lc->cap = cap;
+	}
+	ug_sv_lower_into(s, lc->buf + lc->len);
+	lc->stamp[f] = e->stamp;
+	lc->off[f] = (uint32_t)lc->len;
+	lc->len += s.n;
+	return lc->buf + lc->off[f];
+}
+
 static bool find_ci(ug_sv hay, ug_sv needle, bool cased)
 {
 	if (needle.n == 0)
@@ -114,6 +170,28 @@ static bool find_ci(ug_sv hay, ug_sv needle, bool cased)
 	return false;
 }
 
+/* needle in a lower-cased haystack (both folded): memchr for its first
+ * byte, then its second, then the rest (glibc's memmem sets up a table per
+ * call, too much for the short values and many needles here). */
+static bool find_lowered(ug_sv hay, ug_sv needle)
+{
+	if (needle.n == 0)
+		return true;
+	if (hay.n < needle.n)
+		return false;
+	const char *p = hay.p, *last = hay.p + (hay.n - needle.n);
+	char c0 = needle.p[0];
+	while (p <= last) {
+		p = memchr(p, c0, (size_t)(last - p) + 1);
+		if (!p)
+			return false;
+		if (needle.n == 1 || (p[1] == needle.p[1] && memcmp(p + 2, needle.p + 2, needle.n - 2) == 0))
+			return true;
+		p++;
+	}
+	return false;
+}
+
 static bool str_match(uint8_t kind, ug_sv lit, bool cased, ug_sv s)
 {
 	switch (kind) {
@@ -130,26 +208,43 @@ static bool str_match(uint8_t kind, ug_sv lit, bool cased, ug_sv s)
 	}
 }
 
-static bool cidr_match(const sg_val *v, ug_sv s)
+/* An event's address, parsed once for all the CIDR values of an item. */
+typedef struct ipaddr {
+	int8_t fam;              /* 0: not parsed yet, 4 or 6, -1: not an address */
+	uint8_t ip[16];
+} ipaddr;
+
+/* inet_pton of one family only succeeds on its own syntax (IPv6 needs a
+ * ':', IPv4 has none), so the family follows from the text. */
+static void ip_parse(ug_sv s, ipaddr *a)
 {
 	char buf[64];
-	uint8_t ip[16];
+	a->fam = -1;
 	if (s.n == 0 || s.n >= sizeof(buf))
-		return false;
+		return;
 	memcpy(buf, s.p, s.n);
 	buf[s.n] = '\0';
 	char *pct = strchr(buf, '%'); /* IPv6 zone */
 	if (pct)
 		*pct = '\0';
-	if (inet_pton(v->fam == 4 ? AF_INET : AF_INET6, buf, ip) != 1)
+	int fam = memchr(buf, ':', strlen(buf)) ? 6 : 4;
+	if (inet_pton(fam == 4 ? AF_INET : AF_INET6, buf, a->ip) == 1)
+		a->fam = (int8_t)fam;
+}
+
+static bool cidr_match(const sg_val *v, ug_sv s, ipaddr *a)
+{
+	if (!a->fam)
+		ip_parse(s, a);
+	if (a->fam != v->fam)
 		return false;
 	size_t full = v->bits / 8, rest = v->bits % 8;
-	if (memcmp(ip, v->ip, full) != 0)
+	if (memcmp(a->ip, v->ip, full) != 0)
 		return false;
 	if (!rest)
 		return true;
 	uint8_t mask = (uint8_t)(0xFF << (8 - rest));
-	return (ip[full] & mask) == (v->ip[full] & mask);
+	return (a->ip[full] & mask) == (v->ip[full] & mask);
 }
 
 static bool to_number(ug_sv s, uint8_t tpart, double *out)
@@ -224,8 +319,19 @@ static bool fieldref_match(const sg_val *v, const sg_eval *e, ug_sv s)
 	return r;
 }
 
-static bool val_match(const sg_val *v, const sg_eval *e, bool present, ug_sv s)
+/* What the values of an item are matched against: the field's value, its
+ * lower-cased copy when made (low), its address once parsed (CIDR values). */
+typedef struct subject {
+	bool present;
+	ug_sv s;
+	const char *low;
+	ipaddr ip;
+} subject;
+
+static bool val_match(const sg_val *v, const sg_eval *e, subject *x)
 {
+	bool present = x->present;
+	ug_sv s = x->s;
 	switch (v->kind) {
 	case SG_M_NULL:
 		return !present || s.n == 0;
@@ -242,11 +348,15 @@ static bool val_match(const sg_val *v, const sg_eval *e, bool present, ug_sv s)
 	case SG_M_RE:
 		return pcre2_match(v->re, (PCRE2_SPTR)s.p, s.n, 0, 0, e->md, NULL) >= 0;
 	case SG_M_CIDR:
-		return cidr_match(v, s);
+		return cidr_match(v, s, &x->ip);
 	case SG_M_NUM:
 		return num_match(v, s);
 	case SG_M_FIELDREF:
 		return fieldref_match(v, e, s);
+	case SG_M_CONTAINS:
+		if (x->low && !v->cased) /* s.n > 0 */
+			return find_lowered(ug_sv_make(x->low, s.n), v->lit);
+		return str_match(v->kind, v->lit, v->cased, s);
 	default:
 		return str_match(v->kind, v->lit, v->cased, s);
 	}
@@ -254,10 +364,10 @@ static bool val_match(const sg_val *v, const sg_eval *e, bool present, ug_sv s)
 
 /* ---- items, identifiers, conditions ---- */
 
-static bool any_value(const sg_item *it, const sg_eval *e, bool present, ug_sv s)
+static bool any_value(const sg_item *it, const sg_eval *e, subject *x)
 {
 	for (uint32_t i = 0; i < it->nv; i++)
-		if (val_match(&it->v[i], e, present, s))
+		if (val_match(&it->v[i], e, x))
 			return true;
 	return false;
 }
@@ -266,7 +376,7 @@ static bool any_value(const sg_item *it, const sg_eval *e, bool present, ug_sv s
 static bool keyword_value(const sg_val *v, const sg_eval *e)
 {
 	for (uint32_t f = 0; f < e->ev->nfields; f++)
-		if (val_match(v, e, true, e->ev->fields[f].value))
+		if (val_match(v, e, &(subject){true, e->ev->fields[f].value, NULL, {0, {0}}}))
 			return true;
 	return false;
 }
@@ -285,14 +395,20 @@ static bool item_match(const sg_item *it, const sg_eval *e)
 		}
 		return it->neq ? !any : any;
 	}
-	bool present;
-	ug_sv s = sg_slot_get(e, it->slot, &present);
+	uint32_t at = sg_slot_index(e, sg_slot_renamed(e->src, it->slot));
+	subject x = {at != 0, UG_SV_NULL, NULL, {0, {0}}};
+	if (at) {
+		ug_sv v = e->ev->fields[at - 1].value;
+		x.s = (ug_sv){v.p ? v.p : "", v.n};
+		if (it->folds && v.n)
+			x.low = lowered(e, at - 1, x.s);
+	}
 	if (it->neq)
-		return !any_value(it, e, present, s);
+		return !any_value(it, e, &x);
 	if (!it->all)
-		return any_value(it, e, present, s);
+		return any_value(it, e, &x);
 	for (uint32_t i = 0; i < it->nv; i++)
-		if (!val_match(&it->v[i], e, present, s))
+		if (!val_match(&it->v[i], e, &x))
 			return false;
 	return true;
 }

@@ -3,20 +3,22 @@
  *
  * 1. Dispatch: rules are put in buckets by what their logsource needs
  *    (channel + EventID, channel alone, event kind, or anything); an event
- *    looks up only its own buckets.
+ *    looks up only its own buckets. A channel + EventID bucket also holds
+ *    its channel's catch-all rules, so a Windows event uses one bucket.
  * 2. Literals: for every rule, a set of literals of which at least one must
  *    occur if the rule matches (computed from the condition: an AND needs
- *    only its most selective side, an OR needs one of each side, a NOT or a
- *    regular expression gives no guarantee). A literal is a string, the
- *    field it must occur in (a slot; any field for keywords) and where in
- *    that field's value (anywhere, at its start, at its end, or the whole
- *    value: contains, startswith, endswith, equality). Each bucket compiles
- *    its rules' strings into one Vectorscan database (caseless, so a
- *    superset of every case-sensitive need); one scan of the values of the
- *    fields the bucket's rules can read reports every occurrence, and an
- *    occurrence counts for a rule only when it lies in the field the rule's
- *    name resolves to on this event, at the right place. Rules without such
- *    a set are always evaluated.
+ *    only its most selective side, an OR needs one of each side, a NOT
+ *    gives no guarantee, a regular expression the runs relit.c finds). A
+ *    literal is a string, the field it must occur in (a slot; any field for
+ *    keywords) and where in that field's value (anywhere, at its start, at
+ *    its end, or the whole value: contains, startswith, endswith, equality).
+ *    Each bucket compiles its rules' field strings into one Vectorscan
+ *    database (caseless, so a superset of every case-sensitive need) and its
+ *    keyword strings into another; one scan of the values its literal slots
+ *    resolve to on the event (and, for keywords, of every value) reports
+ *    every occurrence, and an occurrence counts for a rule only when it lies
+ *    in the field the rule's name resolves to on this event, at the right
+ *    place. Rules without such a set are always evaluated.
  * The candidate list is a superset of the matching rules, so exactness is
  * untouched: sg_rule_eval decides.
  */
@@ -53,23 +55,27 @@ typedef struct lpair {
 	uint8_t anchor;
 } lpair;
 
+/* A Vectorscan database and, per literal id, the (rule, slot, anchor)
+ * pairs an occurrence of that literal can make candidates (CSR:
+ * pairs [lit_off[i], lit_off[i+1])). */
+typedef struct litdb {
+	hs_database_t *db;     /* owned by sg_prefilter.dbs (shared by equal buckets) */
+	uint32_t *lit_off;
+	lpair *lit_pairs;
+	uint32_t *lit_len;     /* literal id -> its length */
+} litdb;
+
 typedef struct bucket {
 	uint32_t *always;      /* rules evaluated whenever the bucket applies */
 	size_t nalways, acap;
 	uint32_t *lrules;      /* rules gated by literals (parallel to their literal sets) */
 	lits *lsets;           /* slots already renamed for this bucket's source */
 	size_t nl, lcap;
-	hs_database_t *db;
-	/* which event fields the bucket's rules can read (the text scanned is
-	 * only their values): canonical ids, last name components, or all */
-	bool all_fields;
-	uint8_t canon_used[UG_F__COUNT];
-	ug_map names;
-	bool names_init;
-	uint64_t name_shape[256]; /* bit (len & 63) of [lower first char]: a name of that shape is in names */
-	uint32_t *lit_off;     /* CSR: literal id -> pairs [lit_off[i], lit_off[i+1]) */
-	lpair *lit_pairs;
-	uint32_t *lit_len;     /* literal id -> its length */
+	bool merged;           /* a channel + EventID bucket: holds its channel's catch-all rules */
+	uint32_t *fslots;      /* distinct slots of the field literals: the values scanned */
+	size_t nfslots, fcap;
+	litdb fields;          /* literals confined to a field */
+	litdb any;             /* keyword literals: scanned over every value */
 } bucket;
 
 struct sg_prefilter {
@@ -77,6 +83,9 @@ struct sg_prefilter {
 	bucket *b;
 	size_t nb, cap;
 	uint32_t nrules;
+	ug_map db_keys;        /* a database's strings -> the database */
+	hs_database_t **dbs;   /* distinct databases */
+	size_t ndbs, dbcap;
 };
 
 /* ---- literal sets ---- */
@@ -95,7 +104,28 @@ static bool lits_add(lits *l, lit s)
 
 static lits lits_none(void) { return (lits){NULL, 0, 0, true}; }
 
-/* Higher is more selective: the shortest literal counts; digits are common. */
+/* Strings nearly every Windows event holds somewhere: a literal inside one
+ * of them selects little, however long (an AND then prefers its other
+ * side). Lower case; only the choice between AND sides depends on it. */
+static const char *const common_strings[] = {
+	"nt authority\\system", "nt authority\\local service", "nt authority\\network service",
+	"c:\\windows\\system32\\", "c:\\windows\\syswow64\\", "c:\\program files (x86)\\",
+	"microsoft corporation", "microsoft\xc2\xae windows\xc2\xae operating system", "\\appdata\\local\\",
+};
+
+static bool is_common(ug_sv lit)
+{
+	for (size_t i = 0; i < UG_ARRAY_LEN(common_strings); i++) {
+		ug_sv c = ug_sv_make(common_strings[i], strlen(common_strings[i]));
+		for (size_t at = 0; at + lit.n <= c.n; at++)
+			if (ug_sv_eq_nocase(ug_sv_make(c.p + at, lit.n), lit))
+				return true;
+	}
+	return false;
+}
+
+/* Higher is more selective: the shortest literal counts; digits and
+ * common strings select little. */
 static int lits_score(const lits *l)
 {
 	if (l->none || !l->n)
@@ -105,6 +135,8 @@ static int lits_score(const lits *l)
 		int sc = (int)l->v[i].s.n * 2;
 		if (ug_sv_is_digits(l->v[i].s))
 			sc /= 3;
+		if (is_common(l->v[i].s))
+			sc = 1;
 		if (sc < worst)
 			worst = sc;
 	}
@@ -176,65 +208,105 @@ static ug_sv val_literal(const sg_val *v, uint8_t *anchor)
 	}
 }
 
-static lits val_lits(const sg_val *v, uint32_t slot)
+/* Long enough to gate a rule: MIN_LITERAL bytes, or fewer when every byte
+ * is rare in logs (non-ASCII: the homoglyph and Unicode-obfuscation lists;
+ * the caret and backtick of cmd and PowerShell obfuscation). */
+static bool lit_usable(ug_sv s)
 {
+	if (s.n >= MIN_LITERAL)
+		return true;
+	for (size_t i = 0; i < s.n; i++)
+		if ((unsigned char)s.p[i] < 0x80 && s.p[i] != '^' && s.p[i] != '`')
+			return false;
+	return s.n > 0;
+}
+
+/* What a regular expression needs (relit.c), in field slot. */
+static lits re_lits(const sg_renode *n, uint32_t slot)
+{
+	switch (n->op) {
+	case SG_RL_RUN: {
+		lits l = {0};
+		if (!lit_usable(n->s) || !lits_add(&l, (lit){n->s, slot, A_ANY})) {
+			lits_free(&l);
+			return lits_none();
+		}
+		return l;
+	}
+	case SG_RL_AND:
+		return lits_and(re_lits(n->a, slot), re_lits(n->b, slot));
+	case SG_RL_OR:
+		return lits_or(re_lits(n->a, slot), re_lits(n->b, slot));
+	default:
+		return lits_none();
+	}
+}
+
+static lits val_lits(ug_arena *a, const sg_val *v, uint32_t slot)
+{
+	if (v->kind == SG_M_RE) {
+		uint32_t opts = 0;
+		pcre2_pattern_info(v->re, PCRE2_INFO_ALLOPTIONS, &opts);
+		return re_lits(sg_relit(a, v->lit, (opts & PCRE2_CASELESS) != 0), slot);
+	}
 	uint8_t anchor;
 	ug_sv s = val_literal(v, &anchor);
 	lits l = {0};
 	if (slot == SG_NO_SLOT) /* keywords: any field, anywhere */
 		anchor = A_ANY;
-	if (s.n < MIN_LITERAL || !lits_add(&l, (lit){s, slot, anchor})) {
+	if (!lit_usable(s) || !lits_add(&l, (lit){s, slot, anchor})) {
 		lits_free(&l);
 		return lits_none();
 	}
 	return l;
 }
 
-static lits item_lits(const sg_item *it)
+static lits item_lits(ug_arena *a, const sg_item *it)
 {
 	if (it->neq || !it->nv)
 		return lits_none();
-	lits acc = val_lits(&it->v[0], it->slot);
+	lits acc = val_lits(a, &it->v[0], it->slot);
 	for (uint32_t i = 1; i < it->nv; i++)
-		acc = it->all ? lits_and(acc, val_lits(&it->v[i], it->slot))
-		              : lits_or(acc, val_lits(&it->v[i], it->slot));
+		acc = it->all ? lits_and(acc, val_lits(a, &it->v[i], it->slot))
+		              : lits_or(acc, val_lits(a, &it->v[i], it->slot));
 	return acc;
 }
 
-static lits map_lits(const sg_map *m)
+static lits map_lits(ug_arena *a, const sg_map *m)
 {
 	lits acc = lits_none();
 	for (uint32_t i = 0; i < m->n; i++)
-		acc = lits_and(acc, item_lits(&m->items[i]));
+		acc = lits_and(acc, item_lits(a, &m->items[i]));
 	return acc;
 }
 
-static lits sel_lits(const sg_sel *s)
+static lits sel_lits(ug_arena *a, const sg_sel *s)
 {
 	if (!s->n)
 		return lits_none();
-	lits acc = map_lits(&s->maps[0]);
+	lits acc = map_lits(a, &s->maps[0]);
 	for (uint32_t i = 1; i < s->n; i++)
-		acc = lits_or(acc, map_lits(&s->maps[i]));
+		acc = lits_or(acc, map_lits(a, &s->maps[i]));
 	return acc;
 }
 
-static lits cond_lits(const sg_rule *r, const sg_cond *c)
+/* a holds the strings regular expressions need (relit.c). */
+static lits cond_lits(ug_arena *a, const sg_rule *r, const sg_cond *c)
 {
 	switch (c->op) {
 	case SG_C_SEL:
-		return sel_lits(&r->sels[c->sel]);
+		return sel_lits(a, &r->sels[c->sel]);
 	case SG_C_AND:
-		return lits_and(cond_lits(r, c->a), cond_lits(r, c->b));
+		return lits_and(cond_lits(a, r, c->a), cond_lits(a, r, c->b));
 	case SG_C_OR:
-		return lits_or(cond_lits(r, c->a), cond_lits(r, c->b));
+		return lits_or(cond_lits(a, r, c->a), cond_lits(a, r, c->b));
 	case SG_C_NOT:
 		return lits_none();
 	default: {
-		lits acc = sel_lits(&r->sels[c->sels[0]]);
+		lits acc = sel_lits(a, &r->sels[c->sels[0]]);
 		for (uint32_t i = 1; i < c->nsels; i++)
-			acc = c->op == SG_C_ALL ? lits_and(acc, sel_lits(&r->sels[c->sels[i]]))
-			                        : lits_or(acc, sel_lits(&r->sels[c->sels[i]]));
+			acc = c->op == SG_C_ALL ? lits_and(acc, sel_lits(a, &r->sels[c->sels[i]]))
+			                        : lits_or(acc, sel_lits(a, &r->sels[c->sels[i]]));
 		return acc;
 	}
 	}
@@ -350,6 +422,8 @@ static bucket *bucket_for(sg_prefilter *pf, ug_sv key)
 	return &pf->b[(uintptr_t)e->value - 1];
 }
 
+#define KEY_SEP '\x1f' /* between a channel and its EventID in a bucket key */
+
 static void key_of(ug_buf *k, ug_sv channel, int64_t eid, int kind)
 {
 	char num[24];
@@ -362,7 +436,7 @@ static void key_of(ug_buf *k, ug_sv channel, int64_t eid, int kind)
 	} else {
 		for (size_t i = 0; i < channel.n; i++)
 			ug_buf_putc(k, ug_ascii_lower(channel.p[i]));
-		ug_buf_putc(k, '\x1f');
+		ug_buf_putc(k, KEY_SEP);
 	}
 	if (eid < 0) {
 		ug_buf_putc(k, '*');
@@ -375,19 +449,23 @@ static void key_of(ug_buf *k, ug_sv channel, int64_t eid, int kind)
 		ug_buf_putc(k, num[--n]);
 }
 
-static int bucket_add(bucket *b, uint32_t rule, const lits *l, const sg_src *src)
+static int add_always(bucket *b, uint32_t rule)
 {
-	if (l->none) {
-		for (size_t i = 0; i < b->nalways; i++)
-			if (b->always[i] == rule)
-				return UG_OK;
-		uint32_t *v = sg_grow(b->always, &b->acap, b->nalways + 1, sizeof(*v));
-		if (!v)
-			return UG_ERR_NOMEM;
-		b->always = v;
-		v[b->nalways++] = rule;
-		return UG_OK;
-	}
+	for (size_t i = 0; i < b->nalways; i++)
+		if (b->always[i] == rule)
+			return UG_OK;
+	uint32_t *v = sg_grow(b->always, &b->acap, b->nalways + 1, sizeof(*v));
+	if (!v)
+		return UG_ERR_NOMEM;
+	b->always = v;
+	v[b->nalways++] = rule;
+	return UG_OK;
+}
+
+/* Gate rule by literal set l, whose slots are renamed through src (NULL:
+ * already renamed). */
+static int add_gated(bucket *b, uint32_t rule, const lits *l, const sg_src *src)
+{
 	size_t cap = b->lcap;
 	uint32_t *r = sg_grow(b->lrules, &cap, b->nl + 1, sizeof(*r));
 	if (!r)
@@ -403,7 +481,7 @@ static int bucket_add(bucket *b, uint32_t rule, const lits *l, const sg_src *src
 	b->lsets[b->nl] = (lits){0};
 	for (size_t i = 0; i < l->n; i++) {
 		lit x = l->v[i];
-		if (x.slot != SG_NO_SLOT)
+		if (x.slot != SG_NO_SLOT && src)
 			x.slot = sg_slot_renamed(src, x.slot);
 		if (!lits_add(&b->lsets[b->nl], x))
 			return UG_ERR_NOMEM;
@@ -412,44 +490,12 @@ static int bucket_add(bucket *b, uint32_t rule, const lits *l, const sg_src *src
 	return UG_OK;
 }
 
-static ug_sv last_component(ug_sv name)
+static int bucket_add(bucket *b, uint32_t rule, const lits *l, const sg_src *src)
 {
-	size_t dot = ug_sv_rfind_char(name, '.');
-	return dot == SIZE_MAX ? name : ug_sv_make(name.p + dot + 1, name.n - dot - 1);
+	return l->none ? add_always(b, rule) : add_gated(b, rule, l, src);
 }
 
-static int note_name(bucket *b, ug_sv name)
-{
-	ug_field_id id = ug_field_lookup(name);
-	if (id != UG_F_NONE)
-		b->canon_used[id] = 1;
-	if (!b->names_init) {
-		ug_map_init(&b->names, true);
-		b->names_init = true;
-	}
-	ug_sv last = last_component(name);
-	if (last.n)
-		b->name_shape[(unsigned char)ug_ascii_lower(last.p[0])] |= (uint64_t)1 << (last.n & 63);
-	return ug_map_put(&b->names, last, (void *)1);
-}
-
-/* The fields rule r's literals must occur in, on events of source src
- * (renamed): only those values are scanned. A keyword literal needs all. */
-static int note_fields(bucket *b, const sg_slot *slots, const lits *l, const sg_src *src)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		if (l->v[i].slot == SG_NO_SLOT) {
-			b->all_fields = true;
-			continue;
-		}
-		int rc = note_name(b, slots[sg_slot_renamed(src, l->v[i].slot)].name);
-		if (rc != UG_OK)
-			return rc;
-	}
-	return UG_OK;
-}
-
-static int place_rule(sg_prefilter *pf, const sg_slot *slots, uint32_t idx, const sg_rule *r, const lits *l)
+static int place_rule(sg_prefilter *pf, uint32_t idx, const sg_rule *r, const lits *l)
 {
 	ug_buf k = UG_BUF_INIT;
 	int rc = UG_OK;
@@ -459,8 +505,6 @@ static int place_rule(sg_prefilter *pf, const sg_slot *slots, uint32_t idx, cons
 			key_of(&k, UG_SV("*"), -1, s->kind);
 			bucket *b = bucket_for(pf, ug_buf_sv(&k));
 			rc = b ? bucket_add(b, idx, l, s) : UG_ERR_NOMEM;
-			if (rc == UG_OK && !l->none)
-				rc = note_fields(b, slots, l, s);
 			continue;
 		}
 		eidset need = src_eids(r, s);
@@ -471,8 +515,6 @@ static int place_rule(sg_prefilter *pf, const sg_slot *slots, uint32_t idx, cons
 				key_of(&k, s->channels[c], nids ? (int64_t)ids[e] : -1, -1);
 				bucket *b = bucket_for(pf, ug_buf_sv(&k));
 				rc = b ? bucket_add(b, idx, l, s) : UG_ERR_NOMEM;
-				if (rc == UG_OK && !l->none)
-					rc = note_fields(b, slots, l, s);
 			}
 		}
 	}
@@ -480,13 +522,69 @@ static int place_rule(sg_prefilter *pf, const sg_slot *slots, uint32_t idx, cons
 	return rc;
 }
 
-/* The bucket's distinct strings (caseless: Vectorscan matches them so) get
- * ids; every (string, rule) pair records its id in pair_lit. */
+/* Every channel + EventID bucket takes in the rules of its channel's
+ * catch-all bucket (channel, any EventID), so that an event with such a
+ * bucket scans once, not twice (find_buckets then skips the catch-all).
+ * Rules in both are candidates at most once (add_cand). */
+static int merge_catchalls(sg_prefilter *pf)
+{
+	size_t it = 0;
+	ug_map_entry *e;
+	ug_buf k = UG_BUF_INIT;
+	int rc = UG_OK;
+	while (rc == UG_OK && (e = ug_map_next(&pf->keys, &it))) {
+		size_t sep = ug_sv_rfind_char(e->key, KEY_SEP);
+		if (sep == SIZE_MAX || ug_sv_eq(ug_sv_make(e->key.p + sep + 1, e->key.n - sep - 1), UG_SV("*")))
+			continue;
+		ug_buf_clear(&k);
+		ug_buf_append_sv(&k, ug_sv_make(e->key.p, sep + 1));
+		ug_buf_putc(&k, '*');
+		bucket *b = &pf->b[(uintptr_t)e->value - 1];
+		b->merged = true;
+		const void *ci = ug_map_get(&pf->keys, ug_buf_sv(&k));
+		if (!ci)
+			continue;
+		const bucket *all = &pf->b[(uintptr_t)ci - 1];
+		for (size_t i = 0; i < all->nalways && rc == UG_OK; i++)
+			rc = add_always(b, all->always[i]);
+		for (size_t i = 0; i < all->nl && rc == UG_OK; i++)
+			rc = add_gated(b, all->lrules[i], &all->lsets[i], NULL);
+	}
+	if (k.oom)
+		rc = UG_ERR_NOMEM;
+	ug_buf_free(&k);
+	return rc;
+}
+
+/* The distinct (renamed) slots of b's field literals: only the values they
+ * resolve to on an event are scanned. */
+static int bucket_slots(bucket *b)
+{
+	for (size_t i = 0; i < b->nl; i++)
+		for (size_t j = 0; j < b->lsets[i].n; j++) {
+			uint32_t slot = b->lsets[i].v[j].slot;
+			size_t k = 0;
+			while (k < b->nfslots && b->fslots[k] != slot)
+				k++;
+			if (slot == SG_NO_SLOT || k < b->nfslots)
+				continue;
+			uint32_t *v = sg_grow(b->fslots, &b->fcap, b->nfslots + 1, sizeof(*v));
+			if (!v)
+				return UG_ERR_NOMEM;
+			b->fslots = v;
+			v[b->nfslots++] = slot;
+		}
+	return UG_OK;
+}
+
+/* The distinct strings of one kind of literal of a bucket (field-confined
+ * when keywords is false, keyword literals when true) get ids (caseless:
+ * Vectorscan matches them so); every (string, rule) pair records its id. */
 typedef struct lit_table {
 	const char **exprs;
 	size_t *lens;
 	unsigned *ids;
-	uint32_t *pair_lit;  /* per pair, in lsets order */
+	uint32_t *pair_lit;  /* per pair of that kind, in lsets order */
 	size_t nlit, np;
 } lit_table;
 
@@ -498,7 +596,9 @@ static void lit_table_free(lit_table *t)
 	free(t->pair_lit);
 }
 
-static int lit_table_fill(const bucket *b, lit_table *t)
+static bool kind_of(const lit *x, bool keywords) { return (x->slot == SG_NO_SLOT) == keywords; }
+
+static int lit_table_fill(const bucket *b, bool keywords, lit_table *t)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < b->nl; i++)
@@ -514,6 +614,8 @@ static int lit_table_fill(const bucket *b, lit_table *t)
 	int rc = UG_OK;
 	for (size_t i = 0; i < b->nl && rc == UG_OK; i++) {
 		for (size_t j = 0; j < b->lsets[i].n; j++) {
+			if (!kind_of(&b->lsets[i].v[j], keywords))
+				continue;
 			ug_sv str = b->lsets[i].v[j].s;
 			bool created = false;
 			ug_map_entry *e = ug_map_upsert(&ids, str, &created);
@@ -536,67 +638,134 @@ static int lit_table_fill(const bucket *b, lit_table *t)
 }
 
 /* CSR literal id -> pairs, and each literal's length. */
-static int bucket_pairs(bucket *b, const lit_table *t)
+static int litdb_pairs(litdb *d, const bucket *b, bool keywords, const lit_table *t)
 {
-	b->lit_off = calloc(t->nlit + 2, sizeof(uint32_t));
-	b->lit_pairs = calloc(t->np + 1, sizeof(lpair));
-	b->lit_len = calloc(t->nlit + 1, sizeof(uint32_t));
+	d->lit_off = calloc(t->nlit + 2, sizeof(uint32_t));
+	d->lit_pairs = calloc(t->np + 1, sizeof(lpair));
+	d->lit_len = calloc(t->nlit + 1, sizeof(uint32_t));
 	uint32_t *fill = calloc(t->nlit + 1, sizeof(uint32_t));
-	if (!b->lit_off || !b->lit_pairs || !b->lit_len || !fill) {
+	if (!d->lit_off || !d->lit_pairs || !d->lit_len || !fill) {
 		free(fill);
 		return UG_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < t->nlit; i++)
-		b->lit_len[i] = (uint32_t)t->lens[i];
+		d->lit_len[i] = (uint32_t)t->lens[i];
 	for (size_t i = 0; i < t->np; i++)
-		b->lit_off[t->pair_lit[i] + 1]++;
+		d->lit_off[t->pair_lit[i] + 1]++;
 	for (size_t i = 0; i < t->nlit; i++)
-		b->lit_off[i + 1] += b->lit_off[i];
+		d->lit_off[i + 1] += d->lit_off[i];
 	size_t p = 0;
 	for (size_t i = 0; i < b->nl; i++)
-		for (size_t j = 0; j < b->lsets[i].n; j++, p++) {
-			uint32_t id = t->pair_lit[p];
+		for (size_t j = 0; j < b->lsets[i].n; j++) {
 			const lit *x = &b->lsets[i].v[j];
-			b->lit_pairs[b->lit_off[id] + fill[id]++] = (lpair){b->lrules[i], x->slot, x->anchor};
+			if (!kind_of(x, keywords))
+				continue;
+			uint32_t id = t->pair_lit[p++];
+			d->lit_pairs[d->lit_off[id] + fill[id]++] = (lpair){b->lrules[i], x->slot, x->anchor};
 		}
 	free(fill);
 	return UG_OK;
 }
 
-/* Every occurrence is reported (no single-match): an occurrence counts only
- * in the right field, which need not be the first one. */
-static int bucket_db(bucket *b, const lit_table *t, ug_error *err)
+/* The database of a literal table; buckets with the same strings in the same
+ * order (one rule set under Sysmon 1 and Security 4688) share one, compiled
+ * once (pf->dbs owns them). Every occurrence is reported (no single-match):
+ * an occurrence counts only in the right field, which need not be the first.
+ * (Block mode over a copy of the values: vectored mode costs far more per
+ * value than the copy.) */
+static int litdb_compile(sg_prefilter *pf, litdb *d, const lit_table *t, ug_error *err)
 {
-	unsigned *flags = calloc(t->nlit + 1, sizeof(unsigned));
-	if (!flags)
+	ug_buf key = UG_BUF_INIT;
+	for (size_t i = 0; i < t->nlit; i++) {
+		uint32_t n = (uint32_t)t->lens[i];
+		ug_buf_append(&key, &n, sizeof(n));
+		ug_buf_append(&key, t->exprs[i], n);
+	}
+	if (key.oom) {
+		ug_buf_free(&key);
 		return UG_ERR_NOMEM;
+	}
+	ug_map_entry *e = ug_map_upsert(&pf->db_keys, ug_buf_sv(&key), &(bool){false});
+	ug_buf_free(&key);
+	if (!e)
+		return UG_ERR_NOMEM;
+	if (e->value) {
+		d->db = e->value;
+		return UG_OK;
+	}
+	hs_database_t **dbs = sg_grow(pf->dbs, &pf->dbcap, pf->ndbs + 1, sizeof(*dbs));
+	unsigned *flags = calloc(t->nlit + 1, sizeof(unsigned));
+	if (!dbs || !flags) {
+		free(flags);
+		return UG_ERR_NOMEM;
+	}
+	pf->dbs = dbs;
 	for (size_t i = 0; i < t->nlit; i++)
 		flags[i] = HS_FLAG_CASELESS;
 	hs_compile_error_t *ce = NULL;
 	int rc = UG_OK;
 	if (hs_compile_lit_multi(t->exprs, flags, t->ids, t->lens, (unsigned)t->nlit, HS_MODE_BLOCK, NULL,
-	                         &b->db, &ce) != HS_SUCCESS) {
+	                         &d->db, &ce) != HS_SUCCESS) {
 		rc = ug_error_set(err, UG_ERR_INVALID, "Vectorscan: %s", ce ? ce->message : "compile failed");
 		hs_free_compile_error(ce);
+		d->db = NULL;
+	} else {
+		pf->dbs[pf->ndbs++] = d->db;
+		e->value = d->db;
 	}
 	free(flags);
 	return rc;
 }
 
-static int bucket_compile(bucket *b, ug_error *err)
+static int litdb_build(sg_prefilter *pf, litdb *d, const bucket *b, bool keywords, ug_error *err)
+{
+	lit_table t = {0};
+	int rc = lit_table_fill(b, keywords, &t);
+	if (rc == UG_OK && t.nlit)
+		rc = litdb_pairs(d, b, keywords, &t);
+	if (rc == UG_OK && t.nlit)
+		rc = litdb_compile(pf, d, &t, err);
+	lit_table_free(&t);
+	return rc;
+}
+
+static void litdb_free(litdb *d)
+{
+	free(d->lit_off);
+	free(d->lit_pairs);
+	free(d->lit_len);
+}
+
+static int bucket_compile(sg_prefilter *pf, bucket *b, ug_error *err)
 {
 	if (!b->nl)
 		return UG_OK;
-	lit_table t = {0};
-	int rc = lit_table_fill(b, &t);
+	int rc = bucket_slots(b);
 	if (rc == UG_OK)
-		rc = bucket_pairs(b, &t);
+		rc = litdb_build(pf, &b->fields, b, false, err);
 	if (rc == UG_OK)
-		rc = bucket_db(b, &t, err);
-	if (rc == UG_ERR_NOMEM)
-		ug_error_set(err, rc, "out of memory");
-	lit_table_free(&t);
+		rc = litdb_build(pf, &b->any, b, true, err);
 	return rc;
+}
+
+static void debug_buckets(const ug_sigma *s)
+{
+	const sg_prefilter *pf = s->pf;
+	size_t it = 0;
+	ug_map_entry *e;
+	while ((e = ug_map_next(&pf->keys, &it))) {
+		const bucket *b = &pf->b[(uintptr_t)e->value - 1];
+		size_t named = 0;
+		for (size_t i = 0; i < b->nfslots; i++)
+			named += s->slots[b->fslots[i]].canon == UG_F_NONE;
+		fprintf(stderr, "bucket %.*s: %zu always, %zu gated, %zu fields (%zu by name)%s%s\n",
+		        UG_SV_ARG(e->key), b->nalways, b->nl, b->nfslots, named, b->any.db ? ", keywords" : "",
+		        b->merged ? ", with its channel's catch-all" : "");
+		if (getenv("UG_SIGMA_DEBUG")[0] == '2')
+			for (size_t i = 0; i < b->nalways; i++)
+				fprintf(stderr, "  always: %s\n", s->rules[b->always[i]]->pub.path);
+	}
+	fprintf(stderr, "%zu buckets, %zu distinct Vectorscan databases\n", pf->nb, pf->ndbs);
 }
 
 int sg_prefilter_build(ug_sigma *s, ug_error *err)
@@ -605,6 +774,7 @@ int sg_prefilter_build(ug_sigma *s, ug_error *err)
 	if (!pf)
 		return ug_error_set(err, UG_ERR_NOMEM, "out of memory");
 	ug_map_init(&pf->keys, false);
+	ug_map_init(&pf->db_keys, false);
 	pf->nrules = (uint32_t)s->nrules;
 	s->pf = pf;
 	int rc = UG_OK;
@@ -612,20 +782,18 @@ int sg_prefilter_build(ug_sigma *s, ug_error *err)
 		const sg_rule *r = s->rules[i];
 		if (r->kind != SG_R_DETECT || !r->nsrcs)
 			continue;
-		lits l = cond_lits(r, r->cond);
-		rc = place_rule(pf, s->slots, (uint32_t)i, r, &l);
+		lits l = cond_lits(&s->arena, r, r->cond);
+		rc = place_rule(pf, (uint32_t)i, r, &l);
 		lits_free(&l);
 	}
+	if (rc == UG_OK)
+		rc = merge_catchalls(pf);
 	for (size_t i = 0; i < pf->nb && rc == UG_OK; i++)
-		rc = bucket_compile(&pf->b[i], err);
-	if (getenv("UG_SIGMA_DEBUG")) {
-		size_t it = 0;
-		ug_map_entry *e;
-		while ((e = ug_map_next(&pf->keys, &it))) {
-			bucket *b = &pf->b[(uintptr_t)e->value - 1];
-			fprintf(stderr, "bucket %.*s: %zu always, %zu gated\n", UG_SV_ARG(e->key), b->nalways, b->nl);
-		}
-	}
+		rc = bucket_compile(pf, &pf->b[i], err);
+	s->debug = getenv("UG_SIGMA_DEBUG") != NULL;
+	s->check = getenv("UG_SIGMA_CHECK") != NULL;
+	if (s->debug && rc == UG_OK)
+		debug_buckets(s);
 	if (rc == UG_ERR_NOMEM)
 		ug_error_set(err, rc, "out of memory");
 	return rc;
@@ -642,23 +810,24 @@ void sg_prefilter_free(sg_prefilter *pf)
 		for (size_t j = 0; j < b->nl; j++)
 			lits_free(&b->lsets[j]);
 		free(b->lsets);
-		hs_free_database(b->db);
-		if (b->names_init)
-			ug_map_free(&b->names);
-		free(b->lit_off);
-		free(b->lit_pairs);
-		free(b->lit_len);
+		free(b->fslots);
+		litdb_free(&b->fields);
+		litdb_free(&b->any);
 	}
+	for (size_t i = 0; i < pf->ndbs; i++)
+		hs_free_database(pf->dbs[i]);
+	free(pf->dbs);
 	free(pf->b);
 	ug_map_free(&pf->keys);
+	ug_map_free(&pf->db_keys);
 	free(pf);
 }
 
 int sg_prefilter_scratch(const sg_prefilter *pf, void **hs_scratch)
 {
 	hs_scratch_t *sc = NULL;
-	for (size_t i = 0; pf && i < pf->nb; i++)
-		if (pf->b[i].db && hs_alloc_scratch(pf->b[i].db, &sc) != HS_SUCCESS) {
+	for (size_t i = 0; pf && i < pf->ndbs; i++)
+		if (hs_alloc_scratch(pf->dbs[i], &sc) != HS_SUCCESS) {
 			hs_free_scratch(sc);
 			return UG_ERR_NOMEM;
 		}
@@ -680,16 +849,17 @@ static void add_cand(ug_sigma_scratch *sc, uint32_t rule)
 
 typedef struct scan_ctx {
 	ug_sigma_scratch *sc;
-	const bucket *b;
+	const litdb *d;
 } scan_ctx;
 
-/* The field value (segment of the scanned text) holding offset at. */
+/* The value (segment of the scanned text) holding offset at, NULL for a
+ * separator. Segments are in text order. */
 static const struct sg_seg *seg_at(const ug_sigma_scratch *sc, size_t at)
 {
 	size_t lo = 0, hi = sc->nsegs;
 	while (lo < hi) { /* first segment ending after at */
 		size_t mid = (lo + hi) / 2;
-		if (sc->segs[mid].end < at)
+		if (sc->segs[mid].end <= at)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -713,67 +883,145 @@ static int on_literal(unsigned id, unsigned long long from, unsigned long long t
 	(void)flags;
 	scan_ctx *c = ctx;
 	ug_sigma_scratch *sc = c->sc;
-	size_t end = (size_t)to, start = end - c->b->lit_len[id];
+	size_t end = (size_t)to, start = end - c->d->lit_len[id];
 	const struct sg_seg *g = seg_at(sc, start);
+	sc->st.lit_hits++;
 	if (!g || end > g->end)
 		return 0; /* across two values: no rule needs that */
-	for (uint32_t i = c->b->lit_off[id]; i < c->b->lit_off[id + 1]; i++) {
-		const lpair *p = &c->b->lit_pairs[i];
+	sc->st.pairs += c->d->lit_off[id + 1] - c->d->lit_off[id];
+	for (uint32_t i = c->d->lit_off[id]; i < c->d->lit_off[id + 1]; i++) {
+		const lpair *p = &c->d->lit_pairs[i];
 		if (sc->stamp[p->rule] != sc->cur && pair_ok(sc, p, g, start, end))
 			add_cand(sc, p->rule);
 	}
 	return 0;
 }
 
-/* Could a rule of b read this field? (A superset of sg_field_get's
- * resolution: canonical id, or the last name component, case-insensitive;
- * names with spaces are kept since they match with spaces stripped.) */
-static bool field_wanted(const bucket *b, const ug_field *f)
+/* Room for n values in the scratch's segments; false when out of memory. */
+static bool seg_room(ug_sigma_scratch *sc, size_t n)
 {
-	if (b->all_fields || (f->canon != UG_F_NONE && b->canon_used[f->canon]))
-		return true;
-	if (!b->names_init)
-		return false;
-	ug_sv last = last_component(f->name);
-	if (last.n && !(b->name_shape[(unsigned char)ug_ascii_lower(last.p[0])] >> (last.n & 63) & 1))
-		return ug_sv_find_char(last, ' ') != SIZE_MAX; /* no name of this shape: skip the hash */
-	return ug_map_get(&b->names, last) != NULL || ug_sv_find_char(last, ' ') != SIZE_MAX;
+	struct sg_seg *segs = sg_grow(sc->segs, &sc->seg_cap, n, sizeof(*segs));
+	if (segs)
+		sc->segs = segs;
+	return segs != NULL;
 }
 
-/* The values of the fields b's rules can read, each followed by '\n', and
- * where each lies (segments, in text order). False when out of memory. */
-static bool event_text(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
+/* memcpy for the short values most fields hold, without a call: overlapping
+ * word copies that read and write only [src, src + n), [dst, dst + n). */
+static inline void copy_value(char *dst, const char *src, size_t n)
 {
-	ug_buf_clear(&sc->text);
-	sc->nsegs = 0;
-	struct sg_seg *segs = sg_grow(sc->segs, &sc->seg_cap, ev->nfields + 1, sizeof(*segs));
-	if (!segs)
-		return false;
-	sc->segs = segs;
-	for (uint32_t i = 0; i < ev->nfields; i++) {
-		if (!field_wanted(b, &ev->fields[i]))
-			continue;
-		uint32_t at = (uint32_t)sc->text.len;
-		ug_buf_append_sv(&sc->text, ev->fields[i].value);
-		segs[sc->nsegs++] = (struct sg_seg){at, (uint32_t)sc->text.len, i};
-		ug_buf_putc(&sc->text, '\n');
+	if (n > 16) {
+		memcpy(dst, src, n);
+	} else if (n >= 8) {
+		uint64_t a, b;
+		memcpy(&a, src, 8);
+		memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8);
+		memcpy(dst + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, src, 4);
+		memcpy(&b, src + n - 4, 4);
+		memcpy(dst, &a, 4);
+		memcpy(dst + n - 4, &b, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i];
 	}
-	return !sc->text.oom;
+}
+
+/* The text: the values of the sc->nsegs fields listed in sc->segs[].field
+ * (empty ones already left out), each followed by '\n' so that no
+ * occurrence spans two values unnoticed (on_literal drops those); their
+ * offsets go into the segments. False when out of memory. */
+static bool build_text(ug_sigma_scratch *sc, const ug_event *ev)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < sc->nsegs; i++)
+		total += ev->fields[sc->segs[i].field].value.n + 1;
+	ug_buf_clear(&sc->text);
+	if (!ug_buf_reserve(&sc->text, total + 1))
+		return false;
+	char *out = sc->text.p;
+	uint32_t at = 0;
+	for (size_t i = 0; i < sc->nsegs; i++) {
+		ug_sv v = ev->fields[sc->segs[i].field].value;
+		copy_value(out + at, v.p, v.n);
+		sc->segs[i].start = at;
+		at += (uint32_t)v.n;
+		sc->segs[i].end = at;
+		out[at++] = '\n';
+	}
+	sc->text.len = at;
+	return true;
+}
+
+static void scan(ug_sigma_scratch *sc, const litdb *d)
+{
+	sc->st.text_bytes += sc->text.len;
+	sc->st.segs += sc->nsegs;
+	if (!sc->nsegs)
+		return;
+	scan_ctx c = {sc, d};
+	hs_scan(d->db, sc->text.p, (unsigned)sc->text.len, 0, sc->hs, on_literal, &c);
+}
+
+/* Field literals: the values b's literal slots resolve to on this event,
+ * each once (several slots may resolve to one field). */
+static bool scan_fields(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
+{
+	if (!seg_room(sc, b->nfslots + 1))
+		return false;
+	if (sc->fmark_cap < ev->nfields) {
+		free(sc->fmark);
+		sc->fmark = calloc(ev->nfields, sizeof(*sc->fmark));
+		sc->fmark_cap = sc->fmark ? ev->nfields : 0;
+		sc->fcur = 0;
+		if (!sc->fmark)
+			return false;
+	}
+	if (++sc->fcur == 0) { /* wrap-around: forget the marks */
+		memset(sc->fmark, 0, sc->fmark_cap * sizeof(*sc->fmark));
+		sc->fcur = 1;
+	}
+	sc->nsegs = 0;
+	for (size_t i = 0; i < b->nfslots; i++) {
+		uint32_t at = sg_slot_index(&sc->e, b->fslots[i]);
+		if (!at || sc->fmark[at - 1] == sc->fcur || !ev->fields[at - 1].value.n)
+			continue; /* absent, already listed, or empty (no literal is) */
+		sc->fmark[at - 1] = sc->fcur;
+		sc->segs[sc->nsegs++].field = at - 1;
+	}
+	if (!build_text(sc, ev))
+		return false;
+	scan(sc, &b->fields);
+	return true;
+}
+
+/* Keyword literals: every value. */
+static bool scan_all(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
+{
+	if (!seg_room(sc, ev->nfields + 1))
+		return false;
+	sc->nsegs = 0;
+	for (uint32_t i = 0; i < ev->nfields; i++)
+		if (ev->fields[i].value.n)
+			sc->segs[sc->nsegs++].field = i;
+	if (!build_text(sc, ev))
+		return false;
+	scan(sc, &b->any);
+	return true;
 }
 
 static void use_bucket(ug_sigma_scratch *sc, const bucket *b, const ug_event *ev)
 {
 	for (size_t i = 0; i < b->nalways; i++)
 		add_cand(sc, b->always[i]);
-	if (!b->db)
-		return;
-	if (!event_text(sc, b, ev)) { /* out of memory: every gated rule is a candidate */
-		for (size_t i = 0; i < b->nl; i++)
+	sc->st.buckets++;
+	sc->st.always += b->nalways;
+	if ((b->fields.db && !scan_fields(sc, b, ev)) || (b->any.db && !scan_all(sc, b, ev)))
+		for (size_t i = 0; i < b->nl; i++) /* out of memory: every gated rule is a candidate */
 			add_cand(sc, b->lrules[i]);
-		return;
-	}
-	scan_ctx c = {sc, b};
-	hs_scan(b->db, sc->text.p ? sc->text.p : "", (unsigned)sc->text.len, 0, sc->hs, on_literal, &c);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -782,13 +1030,17 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The buckets that apply to ev: its channel and EventID, its channel, its
+/* The buckets that apply to ev: its channel and EventID (which holds the
+ * channel's catch-all rules too, merge_catchalls) or else its channel, its
  * kind, and the one for rules of any source. */
 static void find_buckets(const sg_prefilter *pf, ug_sigma_scratch *sc, const ug_event *ev, struct sg_bcache *c)
 {
 	ug_buf *k = &sc->key;
+	bool merged = false;
 	for (int pass = 0; pass < 4; pass++) {
 		if (pass < 2 && !ev->channel.n)
+			continue;
+		if (pass == 1 && merged)
 			continue;
 		if (pass == 0)
 			key_of(k, ev->channel, ev->event_id, -1);
@@ -799,8 +1051,10 @@ static void find_buckets(const sg_prefilter *pf, ug_sigma_scratch *sc, const ug_
 		else
 			key_of(k, UG_SV("*"), -1, -1);
 		const void *bi = ug_map_get(&pf->keys, ug_buf_sv(k));
-		if (bi)
-			c->b[c->nb++] = (int32_t)((uintptr_t)bi - 1);
+		if (!bi)
+			continue;
+		c->b[c->nb++] = (int32_t)((uintptr_t)bi - 1);
+		merged = pass == 0 && pf->b[(uintptr_t)bi - 1].merged;
 	}
 }
 
@@ -835,8 +1089,16 @@ size_t sg_prefilter_candidates(const ug_sigma *s, ug_sigma_scratch *sc, const ug
 	}
 	for (uint8_t i = 0; i < c->nb; i++)
 		use_bucket(sc, &pf->b[c->b[i]], ev);
-	if (sc->ncand > 1)
+	if (sc->ncand > 64)
 		qsort(sc->cand, sc->ncand, sizeof(uint32_t), cmp_u32);
+	else /* a few dozen at most, nearly always: insertion sort */
+		for (size_t i = 1; i < sc->ncand; i++) {
+			uint32_t x = sc->cand[i];
+			size_t j = i;
+			for (; j > 0 && sc->cand[j - 1] > x; j--)
+				sc->cand[j] = sc->cand[j - 1];
+			sc->cand[j] = x;
+		}
 	*rules = sc->cand;
 	return sc->ncand;
 }

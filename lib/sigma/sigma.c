@@ -2,8 +2,10 @@
  * creating a set, compiling it (logsources, filters, correlations,
  * prefilters), per-thread scratch, matching one event, describing a hit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/str.h"
 #include "sigma/sigma_int.h"
@@ -180,6 +182,14 @@ size_t ug_sigma_excluded_count(const ug_sigma *s) { return s->excluded; }
 
 /* ---- scratch and matching ---- */
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+
 int ug_sigma_scratch_new(const ug_sigma *s, ug_sigma_scratch **out)
 {
 	*out = NULL;
@@ -195,6 +205,7 @@ int ug_sigma_scratch_new(const ug_sigma *s, ug_sigma_scratch **out)
 	sc->ccap = n;
 	sc->e.md = pcre2_match_data_create(1, NULL);
 	sc->e.slots = s->slots;
+	sc->e.low = &sc->low;
 	sc->e.slot_stamp = calloc(s->nslots + 1, sizeof(uint32_t));
 	sc->e.slot_at = calloc(s->nslots + 1, sizeof(uint32_t));
 	if (!sc->stamp || !sc->cand || !sc->e.md || !sc->e.slot_stamp || !sc->e.slot_at ||
@@ -202,16 +213,48 @@ int ug_sigma_scratch_new(const ug_sigma *s, ug_sigma_scratch **out)
 		ug_sigma_scratch_free(sc);
 		return UG_ERR_NOMEM;
 	}
+	if (s->debug && getenv("UG_SIGMA_DEBUG")[0] == '2') {
+		sc->rule_ns = calloc(n, sizeof(uint64_t));
+		sc->rule_evals = calloc(n, sizeof(uint64_t));
+	}
 	*out = sc;
 	return UG_OK;
 }
+
+static size_t s_rules(const ug_sigma_scratch *sc) { return sc->s->nrules; }
 
 void ug_sigma_scratch_free(ug_sigma_scratch *sc)
 {
 	if (!sc)
 		return;
+	if (sc->s->debug && sc->st.events) {
+		const struct sg_stats *t = &sc->st;
+		double n = (double)t->events;
+		fprintf(stderr,
+		        "sigma scratch: %llu events; per event: %.2f buckets, %.0f bytes scanned in %.1f values, "
+		        "%.1f literal hits, %.1f pairs, %.1f candidates (%.1f always), %.3f hits, %.0f ns\n",
+		        (unsigned long long)t->events, (double)t->buckets / n, (double)t->text_bytes / n,
+		        (double)t->segs / n, (double)t->lit_hits / n, (double)t->pairs / n, (double)t->cands / n,
+		        (double)t->always / n, (double)t->hits / n, (double)t->ns / n);
+	}
+	if (sc->rule_ns) {
+		for (int k = 0; k < 25; k++) { /* the 25 costliest rules */
+			size_t best = SIZE_MAX;
+			for (size_t i = 0; i < s_rules(sc); i++)
+				if (sc->rule_ns[i] && (best == SIZE_MAX || sc->rule_ns[i] > sc->rule_ns[best]))
+					best = i;
+			if (best == SIZE_MAX)
+				break;
+			fprintf(stderr, "  %8.0f ns/event %6.2f evals/event  %s\n", (double)sc->rule_ns[best] / (double)sc->st.events,
+			        (double)sc->rule_evals[best] / (double)sc->st.events, sc->s->rules[best]->pub.path);
+			sc->rule_ns[best] = 0;
+		}
+	}
+	free(sc->rule_ns);
+	free(sc->rule_evals);
 	sg_prefilter_scratch_free(sc->hs);
 	pcre2_match_data_free(sc->e.md);
+	sg_lowcache_free(&sc->low);
 	free(sc->e.slot_stamp);
 	free(sc->e.slot_at);
 	free(sc->stamp);
@@ -219,28 +262,56 @@ void ug_sigma_scratch_free(ug_sigma_scratch *sc)
 	free(sc->hits);
 	ug_buf_free(&sc->text);
 	free(sc->segs);
+	free(sc->fmark);
 	ug_buf_free(&sc->key);
 	free(sc);
+}
+
+/* UG_SIGMA_CHECK: the rules that match ev without being candidates (the
+ * prefilter must never drop one). */
+static void check_missed(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *ev)
+{
+	for (size_t i = 0; i < s->nrules; i++) {
+		const sg_rule *r = s->rules[i];
+		if (r->kind != SG_R_DETECT || sc->stamp[i] == sc->cur)
+			continue;
+		sc->e.src = sg_src_of(r, ev);
+		if (sc->e.src && sg_rule_eval(s, r, &sc->e))
+			fprintf(stderr, "UG_SIGMA_CHECK: prefilter missed %s (%s) on record %llu\n", r->pub.path,
+			        r->pub.title, (unsigned long long)ev->record);
+	}
 }
 
 size_t ug_sigma_match(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *ev,
                       const ug_sigma_hit **hits)
 {
+	uint64_t t0 = s->debug ? now_ns() : 0;
 	const uint32_t *cand;
 	if (++sc->cur == 0) { /* stamp wrap-around: forget all stamps */
 		memset(sc->stamp, 0, s->nrules * sizeof(uint32_t));
 		memset(sc->e.slot_stamp, 0, s->nslots * sizeof(uint32_t));
+		if (sc->low.stamp)
+			memset(sc->low.stamp, 0, sc->low.nfields * sizeof(uint32_t));
 		sc->cur = 1;
 	}
 	sc->e.ev = ev;
 	sc->e.src = NULL;
+	sc->low.len = 0; /* lower-cased values: per event */
 	sc->e.stamp = sc->cur;
 	size_t nc = sg_prefilter_candidates(s, sc, ev, &cand);
+	sc->st.events++;
+	sc->st.cands += nc;
 	sc->nhits = 0;
 	for (size_t i = 0; i < nc; i++) {
 		const sg_rule *r = s->rules[cand[i]];
+		uint64_t r0 = sc->rule_ns ? now_ns() : 0;
 		sc->e.src = sg_src_of(r, ev);
-		if (!sc->e.src || !sg_rule_eval(s, r, &sc->e))
+		bool m = sc->e.src && sg_rule_eval(s, r, &sc->e);
+		if (sc->rule_ns) {
+			sc->rule_ns[cand[i]] += now_ns() - r0;
+			sc->rule_evals[cand[i]]++;
+		}
+		if (!m)
 			continue;
 		ug_sigma_hit *h = sg_grow(sc->hits, &sc->hcap, sc->nhits + 1, sizeof(*h));
 		if (!h)
@@ -248,6 +319,11 @@ size_t ug_sigma_match(const ug_sigma *s, ug_sigma_scratch *sc, const ug_event *e
 		sc->hits = h;
 		h[sc->nhits++] = (ug_sigma_hit){cand[i], sc->e.selmask};
 	}
+	sc->st.hits += sc->nhits;
+	if (s->debug)
+		sc->st.ns += now_ns() - t0;
+	if (s->check)
+		check_missed(s, sc, ev);
 	*hits = sc->hits;
 	return sc->nhits;
 }

@@ -56,7 +56,7 @@ typedef struct sg_val {
 	bool exists;       /* SG_M_EXISTS */
 	uint8_t fam;       /* SG_M_CIDR: 4 or 6 */
 	uint8_t bits;
-	ug_sv lit;         /* literal bytes (lower-cased unless cased); glob bytes; fieldref name */
+	ug_sv lit;         /* literal bytes (lower-cased unless cased); glob bytes; fieldref name; regex pattern */
 	const uint8_t *gf; /* SG_M_GLOB: per byte of lit, SG_G_* */
 	uint16_t refcanon; /* SG_M_FIELDREF */
 	uint32_t refslot;  /* SG_M_FIELDREF: slot of the referenced name (slots.c) */
@@ -72,6 +72,8 @@ typedef struct sg_item {
 	uint32_t slot;     /* slot of field (slots.c); SG_NO_SLOT for keywords */
 	bool all;          /* values ANDed (else ORed) */
 	bool neq;          /* true when no value matches (values ORed inside) */
+	uint32_t folds;    /* values searched case-insensitively (|contains): the field's value is
+	                    * lower-cased once per event for them (sg_eval.low) */
 	sg_val *v;
 	uint32_t nv;
 } sg_item;
@@ -185,6 +187,9 @@ struct ug_sigma {
 	bool compiled;
 	sg_prefilter *pf;
 	sg_corr_state *cs;
+	bool debug;              /* UG_SIGMA_DEBUG set: scratches print their counters when freed */
+	bool check;              /* UG_SIGMA_CHECK set: every rule is evaluated too; a match the prefilter
+	                          * missed is reported on stderr (a test of exactness, slow) */
 	size_t max_sels;
 	struct sg_slot *slots;   /* interned field names (slots.c) */
 	uint32_t nslots;
@@ -215,6 +220,17 @@ const char *sg_item_compile(ug_sigma *s, sg_item *it, ug_sv field, ug_sv mods, c
                             size_t nvals, bool keyword);
 bool sg_glob_match(const sg_val *v, ug_sv s);
 
+/* relit.c: what a regular expression needs, as a tree: RUN (this string
+ * occurs in the subject), AND, OR, NONE (no guarantee). Nodes and strings
+ * live in a; never NULL (NONE when out of memory). */
+enum { SG_RL_NONE, SG_RL_RUN, SG_RL_AND, SG_RL_OR };
+typedef struct sg_renode {
+	uint8_t op;
+	ug_sv s;                 /* SG_RL_RUN */
+	const struct sg_renode *a, *b;
+} sg_renode;
+const sg_renode *sg_relit(ug_arena *a, ug_sv pattern, bool caseless);
+
 /* cond.c */
 const char *sg_cond_parse(ug_arena *a, ug_sv text, const sg_sel *sels, uint32_t nsels, sg_cond **out);
 
@@ -227,10 +243,18 @@ typedef struct sg_eval {
 	uint32_t *slot_at;       /* per slot: index + 1 of the event's field, 0 when absent */
 	uint32_t stamp;          /* the current event's stamp (never 0 while cached) */
 	pcre2_match_data *md;
-	char *lower;             /* scratch */
-	size_t lower_cap;
+	struct sg_lowcache *low; /* lower-cased field values of the current event; NULL: none */
 	uint64_t selmask;        /* identifiers evaluated true (for hit fields) */
 } sg_eval;
+/* Per event field: its value lower-cased (ASCII), made once per event when
+ * first needed; valid for a field when stamp[field] equals sg_eval.stamp. */
+typedef struct sg_lowcache {
+	uint32_t *stamp, *off;   /* per field: event stamp, offset in buf */
+	size_t nfields;
+	char *buf;
+	size_t len, cap;
+} sg_lowcache;
+void sg_lowcache_free(sg_lowcache *lc);
 /* Which of r's sources ev belongs to; NULL when none. */
 const sg_src *sg_src_of(const sg_rule *r, const ug_event *ev);
 bool sg_src_accepts(const sg_src *src, const ug_event *ev);
@@ -299,6 +323,7 @@ struct ug_sigma_scratch {
 	const ug_sigma *s;
 	void *hs;                /* hs_scratch_t * */
 	sg_eval e;
+	sg_lowcache low;
 	ug_sigma_hit *hits;
 	size_t nhits, hcap;
 	uint32_t *cand;          /* candidate rules of the current event */
@@ -307,11 +332,14 @@ struct ug_sigma_scratch {
 	uint32_t cur;
 	uint8_t *lit_hit;        /* per literal of the bucket: seen in this event */
 	size_t lit_cap;
-	ug_buf text;             /* the event's values, scanned by Vectorscan */
+	ug_buf text;             /* the event's values scanned by Vectorscan, each followed by '\n' */
 	struct sg_seg {          /* where each value lies in text: [start, end), fields[field] */
 		uint32_t start, end, field;
 	} *segs;
 	size_t nsegs, seg_cap;
+	uint32_t *fmark;         /* per event field: fcur when already among the values */
+	size_t fmark_cap;
+	uint32_t fcur;
 	ug_buf key;              /* bucket key being looked up */
 	struct sg_bcache {       /* recent (channel, EventID, kind) -> buckets: events come in runs */
 		char ch[64];
@@ -322,6 +350,10 @@ struct ug_sigma_scratch {
 		int32_t b[4];
 	} bcache[8];
 	unsigned bnext;
+	struct sg_stats {        /* UG_SIGMA_DEBUG: what the prefilter and matcher did */
+		uint64_t events, buckets, text_bytes, segs, lit_hits, pairs, cands, always, hits, ns;
+	} st;
+	uint64_t *rule_evals, *rule_ns; /* UG_SIGMA_DEBUG=2: per rule */
 };
 
 #endif

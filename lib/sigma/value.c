@@ -535,7 +535,7 @@ static const char *apply_transforms(const mods *m, slist *l)
 
 /* ---- type modifiers ---- */
 
-static const char *compile_re(const mods *m, ug_sv raw, sg_val *v)
+static const char *compile_re(ug_arena *a, const mods *m, ug_sv raw, sg_val *v)
 {
 	uint32_t flags = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
 	if (m->set & MD_RE_I)
@@ -551,7 +551,8 @@ static const char *compile_re(const mods *m, ug_sv raw, sg_val *v)
 	if (!v->re)
 		return "regular expression does not compile (PCRE2)";
 	pcre2_jit_compile(v->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT fails */
-	return NULL;
+	v->lit = ug_arena_dup(a, raw); /* the pattern, for the prefilter's literals (relit.c) */
+	return v->lit.p || !raw.n ? NULL : "out of memory";
 }
 
 static const char *compile_cidr(ug_sv raw, sg_val *v)
@@ -602,7 +603,7 @@ static const char *compile_value(ug_sigma *s, const mods *m, const sg_raw *raw, 
 	if (raw->null) {
 		v.kind = SG_M_NULL;
 	} else if (m->set & MD_RE) {
-		const char *why = compile_re(m, raw->s, &v);
+		const char *why = compile_re(&s->arena, m, raw->s, &v);
 		if (why)
 			return why;
 	} else if (m->set & MD_CIDR) {
@@ -698,6 +699,8 @@ const char *sg_item_compile(ug_sigma *s, sg_item *it, ug_sv field, ug_sv modlist
 		else if (nv)
 			memcpy(it->v, tmp, nv * sizeof(sg_val));
 		it->nv = nv;
+		for (uint32_t i = 0; i < nv; i++)
+			it->folds += tmp[i].kind == SG_M_CONTAINS && !tmp[i].cased;
 	}
 	if (why)
 		for (uint32_t i = 0; i < nv; i++)

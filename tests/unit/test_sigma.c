@@ -187,6 +187,37 @@ static void test_regex(void **st)
 	                    "regular expression does not compile (PCRE2)");
 }
 
+/* Regexes are prefiltered by the literals they need (relit.c): the
+ * literals must never drop a match. */
+static void test_regex_literals(void **st)
+{
+	(void)st;
+	assert_true(proc_match(SEL("|re: 'shutdown\\s+/r /f'"), "shutdown   /r /f /t 0"));
+	assert_false(proc_match(SEL("|re: 'shutdown\\s+/r /f'"), "shutdown /r"));
+	assert_true(proc_match(SEL("|re: '(?:cmd|powershell)\\.exe -c'"), "x powershell.exe -c y"));
+	assert_false(proc_match(SEL("|re: '(?:cmd|powershell)\\.exe -c'"), "pwsh.exe -c y"));
+	assert_true(proc_match(SEL("|re: 'ab(?:cd)?ef+gh'"), "abeffgh"));
+	assert_true(proc_match(SEL("|re: 'abc(?=def)'"), "abcdef"));
+	assert_true(proc_match(SEL("|re: '[]x]yz\\$env'"), "]yz$env"));
+	/* caseless in UTF mode: the Kelvin sign is a k, the long s an s */
+	assert_true(proc_match(SEL("|re|i: 'kiwi'"), "\xE2\x84\xAAiwi"));
+	assert_true(proc_match(SEL("|re: '(?i)misc::'"), "mi\xC5\xBF" "c::"));
+	assert_true(proc_match(SEL("|re: 'x(?i)kiwi'"), "x\xE2\x84\xAAIWI"));
+	assert_false(proc_match(SEL("|re: 'kiwi'"), "\xE2\x84\xAAiwi"));
+}
+
+/* Caseless |contains values search a lower-cased copy made once per event:
+ * several items and rules on one field. */
+static void test_contains_folded(void **st)
+{
+	(void)st;
+	assert_true(proc_match("  a:\n    CommandLine|contains: 'WhoAmI'\n  b:\n    CommandLine|contains|all:\n"
+	                       "      - '/ALL'\n      - 'who'\n  condition: a and b\n",
+	                       "C:\\WHOAMI.EXE /all"));
+	assert_false(proc_match(SEL("|contains|cased: 'WhoAmI'"), "whoami"));
+	assert_true(proc_match(SEL("|contains: 'x'"), "X"));
+}
+
 static bool net_match(const char *detection, const char *ip)
 {
 	char yaml[2048];
@@ -214,6 +245,12 @@ static void test_cidr_and_numbers(void **st)
 	assert_true(net_match(v6, "2001:db8:1::5"));
 	assert_false(net_match(v6, "2001:db9::1"));
 	assert_false(net_match(v6, "10.0.0.1"));
+	/* one item with both families: the address is parsed once for all */
+	const char *both = "  sel:\n    DestinationIp|cidr:\n      - '10.0.0.0/8'\n      - 'fe80::/10'\n"
+	                   "      - '192.168.0.0/16'\n  condition: sel\n";
+	assert_true(net_match(both, "fe80::1%eth0"));
+	assert_true(net_match(both, "192.168.3.4"));
+	assert_false(net_match(both, "172.16.0.1"));
 	assert_true(net_match("  sel: {DestinationPort|gte: 400}\n  condition: sel\n", "1.1.1.1"));
 	assert_false(net_match("  sel: {DestinationPort|lt: 445}\n  condition: sel\n", "1.1.1.1"));
 	assert_true(net_match("  sel: {DestinationPort|lte: 445}\n  condition: sel\n", "1.1.1.1"));
@@ -488,6 +525,8 @@ int main(void)
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_lists_and_all),
 		cmocka_unit_test(test_regex),
+		cmocka_unit_test(test_regex_literals),
+		cmocka_unit_test(test_contains_folded),
 		cmocka_unit_test(test_cidr_and_numbers),
 		cmocka_unit_test(test_null_empty_exists),
 		cmocka_unit_test(test_keywords),
