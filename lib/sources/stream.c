@@ -2,10 +2,14 @@
  * (stream.h).
  *
  * Where the bytes come from: read(2) in large chunks, after a first look at
- * the start (kept in `pre` and replayed). Not mmap: mapped pages count in the
- * process's resident memory as the file is read, and giving them back
- * (madvise) costs TLB shootdowns across the worker threads; one copy into
- * the block buffers is cheaper and keeps memory bounded by the blocks. What they are: plain text is handed on as is;
+ * the start (kept in `pre` and replayed); for a regular file past that look,
+ * on a thread of its own (prefetch.c), so the reader's serial consumer only
+ * copies bytes. Not mmap: mapped pages count in the process's resident
+ * memory as the file is read, and giving them back (madvise) costs TLB
+ * shootdowns across the worker threads; one copy into the block buffers is
+ * cheaper and keeps memory bounded by the blocks.
+ *
+ * What they are: plain text is handed on as is;
  * a single gzip file is inflated with zlib directly, so that a damaged or
  * truncated file still yields every byte before the damage (libarchive drops
  * the last buffer it had decoded); everything else packed — zstd, bzip2, xz,
@@ -21,6 +25,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "sources/prefetch.h"
 #include "sources/stream.h"
 
 #define SNIFF_BYTES ((size_t)64 << 10)
@@ -43,6 +48,7 @@ struct ug_stream {
 	bool input_eof;
 	uint64_t consumed;
 	uint64_t ahead;           /* plain input: readahead asked for up to here */
+	ug_prefetch *pf;          /* regular files: read(2) on a thread of its own */
 	/* decoding */
 	struct archive *ar;       /* libarchive, for everything packed but lone gzip */
 	bool raw;                 /* libarchive's raw format: a single compressed file */
@@ -61,6 +67,14 @@ static ssize_t input_read(ug_stream *s, void *buf, size_t n)
 {
 	if (s->input_eof)
 		return 0;
+	if (s->pf) {
+		ssize_t r = ug_prefetch_read(s->pf, buf, n);
+		if (r <= 0)
+			s->input_eof = true;
+		else
+			s->consumed += (uint64_t)r;
+		return r;
+	}
 	for (;;) {
 		ssize_t r = read(s->fd, buf, n);
 		if (r < 0 && errno == EINTR)
@@ -206,6 +220,11 @@ int ug_stream_open(ug_stream **out, const char *path, ug_error *err)
 	}
 	posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	input_sniff(s);
+	struct stat st;
+	/* not stdin or pipes: a slow writer's lines must not wait for a slot to fill */
+	if (!s->is_stdin && !s->input_eof && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > (off_t)SNIFF_BYTES && ug_prefetch_start(&s->pf, s->fd) != 0)
+		s->pf = NULL; /* read directly */
 	int rc = choose_decoder(s, s->pre, s->pre_len, err);
 	if (rc != UG_OK) {
 		ug_stream_close(s);
@@ -352,6 +371,7 @@ void ug_stream_close(ug_stream *s)
 		archive_read_free(s->ar);
 	if (s->gz)
 		inflateEnd(&s->z);
+	ug_prefetch_stop(s->pf);
 	if (s->fd >= 0 && !s->is_stdin)
 		close(s->fd);
 	free(s->pre);

@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "sources/machinery.h"
+#include "sources/prefetch.h"
 
 /* --- a "kv" test format: each record "k=v k=v"; "bad" lines are skipped;
  * a "#hdr NAME" line (restart prefix) names the file state. --- */
@@ -257,6 +258,47 @@ static void test_frame_cut(void **state)
 	assert_false(fr.json_split);
 }
 
+/* The prefetch thread hands on every byte in order whatever the read sizes,
+ * across its slots and at the end; and stops cleanly mid-file. */
+static void test_prefetch(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/ug-prefetch-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	size_t n = (size_t)5 << 20 | 12345; /* more than the ring's 4 x 1 MiB, odd tail */
+	unsigned char *data = malloc(n), *got = malloc(n + 100);
+	assert_non_null(data);
+	assert_non_null(got);
+	for (size_t i = 0; i < n; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(lseek(fd, 100, SEEK_SET), 100); /* starts where fd is */
+		ug_prefetch *p;
+		assert_int_equal(ug_prefetch_start(&p, fd), 0);
+		size_t have = 0, ask = 1;
+		ssize_t r;
+		while ((r = ug_prefetch_read(p, got + have, ask)) > 0) {
+			have += (size_t)r;
+			ask = ask * 7 % 300007 + 1; /* odd sizes, some larger than a slot */
+			if (round == 1 && have > ((size_t)3 << 20))
+				break; /* stop mid-file */
+		}
+		if (round == 0) {
+			assert_int_equal(r, 0);
+			assert_int_equal(have, n - 100);
+			assert_int_equal(ug_prefetch_read(p, got, 10), 0); /* stays at the end */
+		}
+		assert_memory_equal(got, data + 100, have);
+		ug_prefetch_stop(p);
+	}
+	close(fd);
+	unlink(path);
+	free(data);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_utf16),
 		cmocka_unit_test(test_utf16_streaming_split),
 		cmocka_unit_test(test_frame_cut),
+		cmocka_unit_test(test_prefetch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
