@@ -624,6 +624,16 @@ int hu_lineage_roots(hu_run *r)
 	return UG_OK;
 }
 
+/* Mark the hours [from, to] touches in h->dv_hours (hours after data_first;
+ * the first 256 of them). */
+static void note_span_hours(const hu_run *r, hu_host *h, ug_time from, ug_time to)
+{
+	uint64_t a = from <= r->data_first ? 0 : (uint64_t)(from - r->data_first) / UG_NS_PER_HOUR;
+	uint64_t b = to <= r->data_first ? 0 : (uint64_t)(to - r->data_first) / UG_NS_PER_HOUR;
+	for (uint64_t i = a; i <= b && i < 256; i++)
+		h->dv_hours[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
 /* The sessions are deliveries now: keep only what window.c needs again and
  * free the rest (at 20,000 hosts x 7 days there are millions). */
 static int keep_root_files(hu_run *r)
@@ -690,6 +700,7 @@ int hu_deliveries_finish(hu_run *r)
 			const hu_deliv *d = hh->dv[k];
 			hh->dv_span[2 * k] = d->d.time;
 			hh->dv_span[2 * k + 1] = UG_MAX(d->end, d->d.time) + r->after;
+			note_span_hours(r, hh, d->d.time - r->skew, hh->dv_span[2 * k + 1]);
 		}
 	}
 	free(pos);
@@ -702,6 +713,11 @@ int hu_deliveries_finish(hu_run *r)
 
 hu_deliv *hu_attributing(const hu_run *r, const hu_host *h, ug_time t)
 {
+	if (t >= r->data_first) { /* no span touches t's hour: none attributes t */
+		uint64_t hr = (uint64_t)(t - r->data_first) / UG_NS_PER_HOUR;
+		if (hr < 256 && !(h->dv_hours[hr / 64] >> (hr % 64) & 1))
+			return NULL;
+	}
 	/* the last delivery with time - skew <= t */
 	size_t lo = 0, hi = h->ndv;
 	while (lo < hi) {

@@ -170,6 +170,9 @@ typedef struct hu_host {
 	ug_time *dv_span;       /* after pass 1, per delivery: its time, then the end of
 	                         * its attribution (end or time, + after); hu_attributing's
 	                         * binary search stays in one cache line or two */
+	uint64_t dv_hours[4];   /* bit i: some delivery's span (time - skew .. its end)
+	                         * touches hour i after data_first (i < 256); most events
+	                         * follow no delivery and stop here */
 	ug_time *contacts;      /* every contact with an update host, sorted after pass 1 */
 	size_t ncontacts, capcontacts;
 	uint32_t first_window;  /* index of first in-window delivery, or UINT32_MAX */
