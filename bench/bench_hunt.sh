@@ -13,7 +13,9 @@
 # checked against the free disk first and the fleet shrunk to what fits,
 # saying so. Logs larger than the page cache are read from the disk twice (the
 # hunt reads them twice): the figures then include the disk.
-# HUNT_HOSTS, HUNT_DAYS, HUNT_ACTIVITY and HUNT_FORMATS override the defaults.
+# HUNT_HOSTS, HUNT_DAYS, HUNT_ACTIVITY and HUNT_FORMATS override the defaults;
+# HUNT_LOGS=DIR measures logs simulated before (with the same options) and
+# keeps them.
 set -u
 build=${1:?usage: bench_hunt.sh BUILD}
 ug="$build/updguard"
@@ -27,15 +29,17 @@ case $formats in *flat*) mb_hd=0.24 ;; *) mb_hd=0.29 ;; esac
 [ -x /usr/bin/time ] || { echo "bench_hunt: /usr/bin/time (GNU time) needed" >&2; exit 1; }
 mkdir -p "$dir" || exit 1
 
-# Fit the fleet to the disk: keep 5 GB free.
-free_mb=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
-need_mb=$(awk -v h="$hosts" -v d="$days" -v m="$mb_hd" 'BEGIN { printf "%d", h * d * m }')
-if [ "$need_mb" -gt $((free_mb - 5000)) ]; then
-	fit=$(awk -v f="$free_mb" -v d="$days" -v m="$mb_hd" 'BEGIN { printf "%d", (f - 5000) / (d * m) }')
-	echo "bench_hunt: $hosts hosts x $days days need about $need_mb MB, $free_mb MB free: running $fit hosts"
-	hosts=$fit
+if [ -z "${HUNT_LOGS:-}" ]; then
+	# Fit the fleet to the disk: keep 5 GB free.
+	free_mb=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+	need_mb=$(awk -v h="$hosts" -v d="$days" -v m="$mb_hd" 'BEGIN { printf "%d", h * d * m }')
+	if [ "$need_mb" -gt $((free_mb - 5000)) ]; then
+		fit=$(awk -v f="$free_mb" -v d="$days" -v m="$mb_hd" 'BEGIN { printf "%d", (f - 5000) / (d * m) }')
+		echo "bench_hunt: $hosts hosts x $days days need about $need_mb MB, $free_mb MB free: running $fit hosts"
+		hosts=$fit
+	fi
+	[ "$hosts" -ge 100 ] || { echo "bench_hunt: not enough disk for a meaningful fleet" >&2; exit 1; }
 fi
-[ "$hosts" -ge 100 ] || { echo "bench_hunt: not enough disk for a meaningful fleet" >&2; exit 1; }
 
 secs_of() { # GNU time -v file -> wall seconds
 	sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" |
@@ -46,11 +50,16 @@ cpu_of() { # user + system seconds
 	awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$1"
 }
 
-logs="$dir/logs"
-rm -rf "$logs" "$dir/report"
-echo "== hunt: simulating $hosts hosts x $days days (escan, seed 1, --activity $activity, $formats)"
-"$ug" -q simulate --hosts "$hosts" --days "$days" --seed 1 --activity "$activity" --formats "$formats" -o "$logs" \
-	>"$dir/sim.out" || exit 1
+logs=${HUNT_LOGS:-$dir/logs}
+rm -rf "$dir/report"
+if [ -z "${HUNT_LOGS:-}" ]; then
+	rm -rf "$logs"
+	echo "== hunt: simulating $hosts hosts x $days days (escan, seed 1, --activity $activity, $formats)"
+	"$ug" -q simulate --hosts "$hosts" --days "$days" --seed 1 --activity "$activity" --formats "$formats" -o "$logs" \
+		>"$dir/sim.out" || exit 1
+else
+	echo "== hunt: the logs in $logs ($hosts hosts x $days days as given)"
+fi
 # a rough window, as an analyst would guess it: an hour either side of the real one
 rough=$(jq -r '.incident.window | [.start, .end] | @tsv' "$logs/truth.json" | {
 	read -r a b
@@ -81,4 +90,4 @@ awk -v h="$hosts" -v d="$days" -v b="$bytes" -v r="${records:-0}" -v c="$cat_s" 
 	printf "  projected to 20,000 x 7 at this rate: %.0f s\n", hs * 140000 / (h * d)
 }'
 echo "  $verdicts"
-rm -rf "$logs"
+[ -n "${HUNT_LOGS:-}" ] || rm -rf "$logs"
