@@ -8,6 +8,12 @@
  * file reads into a ring of slots, asks the kernel to fetch further ahead
  * (POSIX_FADV_WILLNEED), and the consumer only copies the bytes out.
  *
+ * A file larger than half the machine's memory cannot stay in the page cache
+ * between the hunt's two reads; keeping it there only costs the kernel's
+ * copy and its eviction work (34 CPU-s of 207 on 41 GB of logs). Such a file
+ * is read with O_DIRECT (the disk straight into the slots) where the file
+ * system allows it, and buffered otherwise.
+ *
  * Invariant: slot i is the thread's while !full[i], the consumer's while
  * full[i]; the consumer takes slots in ring order, as the thread fills them.
  */
@@ -20,15 +26,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SLOTS 4
-#define SLOT_BYTES ((size_t)1 << 20)
+#define SLOT_BYTES ((size_t)4 << 20)
+#define ALIGN 4096 /* O_DIRECT: buffers, offsets and sizes */
 /* The kernel is asked to fetch this far ahead of the thread's reads. */
 #define AHEAD ((uint64_t)32 << 20)
 
 struct ug_prefetch {
 	int fd;
+	bool direct;             /* O_DIRECT is on */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -53,6 +62,11 @@ static void fill(ug_prefetch *p, size_t i, uint64_t *at, uint64_t *ahead)
 		ssize_t r = read(p->fd, p->buf[i] + n, SLOT_BYTES - n);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && errno == EINVAL && p->direct) { /* not for this read: buffered from here */
+			p->direct = false;
+			fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) & ~O_DIRECT);
+			continue;
+		}
 		if (r < 0)
 			p->err[i] = errno;
 		if (r <= 0) {
@@ -63,7 +77,7 @@ static void fill(ug_prefetch *p, size_t i, uint64_t *at, uint64_t *ahead)
 	}
 	p->len[i] = n;
 	*at += n;
-	if (*at + AHEAD / 2 > *ahead) {
+	if (!p->direct && *at + AHEAD / 2 > *ahead) {
 		uint64_t from = *at > *ahead ? *at : *ahead;
 		*ahead = *at + AHEAD;
 		posix_fadvise(p->fd, (off_t)from, (off_t)(*ahead - from), POSIX_FADV_WILLNEED);
@@ -92,6 +106,23 @@ static void *run(void *arg)
 	}
 }
 
+/* O_DIRECT for a file the page cache cannot keep, read from an aligned
+ * offset (the reader's first look is 64 KiB). */
+static void try_direct(ug_prefetch *p)
+{
+	struct stat st;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	off_t at = lseek(p->fd, 0, SEEK_CUR);
+	/* UG_DIRECT_IO_MIN (bytes) replaces half the memory: tests reach this path */
+	const char *min = getenv("UG_DIRECT_IO_MIN");
+	double least = min ? strtod(min, NULL) : (double)pages * (double)page / 2;
+	if (fstat(p->fd, &st) != 0 || pages <= 0 || page <= 0 || at < 0 || at % ALIGN ||
+	    (double)st.st_size < least)
+		return;
+	int fl = fcntl(p->fd, F_GETFL);
+	p->direct = fl >= 0 && fcntl(p->fd, F_SETFL, fl | O_DIRECT) == 0;
+}
+
 int ug_prefetch_start(ug_prefetch **out, int fd)
 {
 	*out = NULL;
@@ -100,13 +131,17 @@ int ug_prefetch_start(ug_prefetch **out, int fd)
 		return -1;
 	p->fd = fd;
 	for (size_t i = 0; i < SLOTS; i++) {
-		if (!(p->buf[i] = malloc(SLOT_BYTES))) {
+		void *b = NULL;
+		if (posix_memalign(&b, ALIGN, SLOT_BYTES) != 0)
+			b = NULL;
+		if (!(p->buf[i] = b)) {
 			for (size_t k = 0; k < i; k++)
 				free(p->buf[k]);
 			free(p);
 			return -1;
 		}
 	}
+	try_direct(p);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	if (pthread_create(&p->thread, NULL, run, p) != 0) {

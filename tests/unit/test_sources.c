@@ -266,15 +266,20 @@ static void test_prefetch(void **state)
 	char path[] = "/tmp/ug-prefetch-XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
-	size_t n = (size_t)5 << 20 | 12345; /* more than the ring's 4 x 1 MiB, odd tail */
+	size_t n = (size_t)17 << 20 | 12345; /* more than the ring's 4 x 4 MiB, odd tail */
 	unsigned char *data = malloc(n), *got = malloc(n + 100);
 	assert_non_null(data);
 	assert_non_null(got);
 	for (size_t i = 0; i < n; i++)
 		data[i] = (unsigned char)(i * 2654435761u >> 13);
 	assert_int_equal(write(fd, data, n), (ssize_t)n);
-	for (int round = 0; round < 2; round++) {
-		assert_int_equal(lseek(fd, 100, SEEK_SET), 100); /* starts where fd is */
+	for (int round = 0; round < 4; round++) {
+		/* rounds 2 and 3: O_DIRECT (from an aligned offset), or buffered where
+		 * the file system refuses it */
+		if (round == 2)
+			setenv("UG_DIRECT_IO_MIN", "0", 1);
+		off_t at = round >= 2 ? 65536 : 100;
+		assert_int_equal(lseek(fd, at, SEEK_SET), at); /* starts where fd is */
 		ug_prefetch *p;
 		assert_int_equal(ug_prefetch_start(&p, fd), 0);
 		size_t have = 0, ask = 1;
@@ -282,17 +287,18 @@ static void test_prefetch(void **state)
 		while ((r = ug_prefetch_read(p, got + have, ask)) > 0) {
 			have += (size_t)r;
 			ask = ask * 7 % 300007 + 1; /* odd sizes, some larger than a slot */
-			if (round == 1 && have > ((size_t)3 << 20))
+			if (round % 2 && have > ((size_t)9 << 20))
 				break; /* stop mid-file */
 		}
-		if (round == 0) {
+		if (round % 2 == 0) {
 			assert_int_equal(r, 0);
-			assert_int_equal(have, n - 100);
+			assert_int_equal(have, n - (size_t)at);
 			assert_int_equal(ug_prefetch_read(p, got, 10), 0); /* stays at the end */
 		}
-		assert_memory_equal(got, data + 100, have);
+		assert_memory_equal(got, data + at, have);
 		ug_prefetch_stop(p);
 	}
+	unsetenv("UG_DIRECT_IO_MIN");
 	close(fd);
 	unlink(path);
 	free(data);
