@@ -236,7 +236,7 @@ static bool cidr_match(const sg_val *v, ug_sv s, ipaddr *a)
 {
 	if (!a->fam)
 		ip_parse(s, a);
-	if (a->fam != v->fam)
+	if (a->fam != (int)v->fam) /* -1 (not an address) never equals 4 or 6 */
 		return false;
 	size_t full = v->bits / 8, rest = v->bits % 8;
 	if (memcmp(a->ip, v->ip, full) != 0)

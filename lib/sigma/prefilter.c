@@ -693,6 +693,7 @@ static int litdb_compile(sg_prefilter *pf, litdb *d, const lit_table *t, ug_erro
 		d->db = e->value;
 		return UG_OK;
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers grows by a pointer */
 	hs_database_t **dbs = sg_grow(pf->dbs, &pf->dbcap, pf->ndbs + 1, sizeof(*dbs));
 	unsigned *flags = calloc(t->nlit + 1, sizeof(unsigned));
 	if (!dbs || !flags) {
@@ -751,6 +752,8 @@ static int bucket_compile(sg_prefilter *pf, bucket *b, ug_error *err)
 static void debug_buckets(const ug_sigma *s)
 {
 	const sg_prefilter *pf = s->pf;
+	const char *dbg = getenv("UG_SIGMA_DEBUG");
+	bool lists = dbg && dbg[0] == '2';
 	size_t it = 0;
 	ug_map_entry *e;
 	while ((e = ug_map_next(&pf->keys, &it))) {
@@ -761,7 +764,7 @@ static void debug_buckets(const ug_sigma *s)
 		fprintf(stderr, "bucket %.*s: %zu always, %zu gated, %zu fields (%zu by name)%s%s\n",
 		        UG_SV_ARG(e->key), b->nalways, b->nl, b->nfslots, named, b->any.db ? ", keywords" : "",
 		        b->merged ? ", with its channel's catch-all" : "");
-		if (getenv("UG_SIGMA_DEBUG")[0] == '2')
+		if (lists)
 			for (size_t i = 0; i < b->nalways; i++)
 				fprintf(stderr, "  always: %s\n", s->rules[b->always[i]]->pub.path);
 	}

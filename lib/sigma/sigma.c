@@ -213,7 +213,8 @@ int ug_sigma_scratch_new(const ug_sigma *s, ug_sigma_scratch **out)
 		ug_sigma_scratch_free(sc);
 		return UG_ERR_NOMEM;
 	}
-	if (s->debug && getenv("UG_SIGMA_DEBUG")[0] == '2') {
+	const char *dbg = s->debug ? getenv("UG_SIGMA_DEBUG") : NULL;
+	if (dbg && dbg[0] == '2') {
 		sc->rule_ns = calloc(n, sizeof(uint64_t));
 		sc->rule_evals = calloc(n, sizeof(uint64_t));
 	}

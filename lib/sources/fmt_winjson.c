@@ -511,19 +511,19 @@ static void walk_root(wj *w, uint32_t root)
 		return;
 	}
 	uint32_t memo[WJ_ROOT_MEMO];
-	uint32_t prev = 0, i = 0;
+	uint32_t prev = 0, i = 0, nmemo = 0;
 	for (uint32_t k = root + 1; k < t[root].end && !w->oom; k = t[k + 1].end, i++) {
 		uint32_t nd = find_node(st, 0, &t[k], prev);
 		prev = nd;
 		if (i < WJ_ROOT_MEMO)
-			memo[i] = nd;
+			memo[nmemo++] = nd;
 		bool first = nd ? st->nodes[nd].first_pass : first_member(s->first, t[k].raw);
 		if (first)
 			member_any(w, k, 0, nd);
 	}
 	i = 0;
 	for (uint32_t k = root + 1; k < t[root].end && !w->oom; k = t[k + 1].end, i++) {
-		uint32_t nd = i < WJ_ROOT_MEMO ? memo[i] : find_node(st, 0, &t[k], 0);
+		uint32_t nd = i < nmemo ? memo[i] : find_node(st, 0, &t[k], 0);
 		bool first = nd ? st->nodes[nd].first_pass : first_member(s->first, t[k].raw);
 		if (!first)
 			member_any(w, k, 0, nd);
@@ -763,6 +763,7 @@ static bool slots_grow(wj_state *st)
 		return false;
 	for (uint32_t nd = 1; nd < st->nnodes; nd++) {
 		const wj_node *n = &st->nodes[nd];
+		/* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): nodes[1..nnodes) are all set (node_add) */
 		uint32_t i = node_hash(n->parent, n->key.n, n->w) & (cap - 1);
 		while (slots[i])
 			i = (i + 1) & (cap - 1);
@@ -999,7 +1000,7 @@ static int wj_begin(const wj_spec *spec, ug_sv head, void **state, ug_error *err
 	st->spec = spec;
 	ug_map_init(&st->leaf, false);
 	ug_map_init(&st->path, false);
-	ug_arena_init(&st->names, 16 * 1024);
+	ug_arena_init(&st->names, (size_t)16 * 1024);
 	int rc = UG_OK;
 	for (int id = 1; id < UG_F__COUNT && rc == UG_OK; id++)
 		rc = put(&st->leaf, &st->leaf_filter, ug_field_name((ug_field_id)id),

@@ -478,7 +478,7 @@ static int walk(evtx_ctx *c, evtx_op *ops, uint32_t nops, const evtx_val *vals, 
 int evtx_instance_values(evtx_ctx *c, uint32_t at, uint32_t end, evtx_tmpl **t, evtx_val *vals,
                          uint16_t *shapes, uint32_t max, uint32_t *count, uint32_t *after)
 {
-	uint32_t def, pos;
+	uint32_t def = 0, pos = 0;
 	if (instance_head(c, at, end, &def, &pos) != 0)
 		return -1;
 	/* instance_end()'s checks, with the values read on the way */

@@ -142,6 +142,7 @@ void evtx_prog_keep(evtx_ctx *c, evtx_fsink *s, bool ok)
 	*p = (evtx_prog){r->ninst, r->nfields, inst, fields};
 	/* first in the list; the last one drops out when it is full */
 	uint32_t keep = t->nprogs < EVTX_PROGS ? t->nprogs : EVTX_PROGS - 1;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers moves by pointers */
 	memmove(t->progs + 1, t->progs, keep * sizeof(t->progs[0]));
 	t->progs[0] = p;
 	t->nprogs = (uint8_t)(keep + 1);
@@ -159,6 +160,7 @@ static evtx_tmpl *instance_of(evtx_ctx *c, uint32_t off, uint32_t end, evtx_val 
 	const uint8_t *p = c->chunk;
 	evtx_tmpl *t;
 	uint32_t after;
+	*n = 0;
 	if (end > c->len || off >= end || p[off] != 0x0f || off + 4 >= end || p[off + 4] != 0x0c)
 		return NULL;
 	if (evtx_instance_values(c, off + 4, end, &t, vals, shapes, max, n, &after) != 0) {
@@ -244,6 +246,7 @@ int evtx_prog_run(evtx_ctx *c, uint32_t off, uint32_t end, evtx_fsink *s)
 		evtx_prog *p = t->progs[k];
 		if (!fits(&p->inst[0], t, n, shapes) || !nested_fit(c, p, slots, shapes, n, &fn))
 			continue;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers moves by pointers */
 		memmove(t->progs + 1, t->progs, k * sizeof(t->progs[0])); /* to the front */
 		t->progs[0] = p;
 		c->stats.run++;

@@ -52,7 +52,7 @@ static bool put_units(keyw *k, const uint8_t *p, uint32_t chars)
 	uint32_t i = 0;
 	for (; i + 4 <= chars; i += 4) { /* units under 0x8000: no surrogate */
 		uint64_t w;
-		memcpy(&w, p + 2 * i, 8);
+		memcpy(&w, p + 2 * (size_t)i, 8);
 		if (w & UINT64_C(0x8000800080008000))
 			break;
 	}

@@ -20,7 +20,7 @@ static const char pairs[] = "000102030405060708091011121314151617181920212223242
 /* v < 100 as two digits. */
 static void put2(char *out, unsigned v)
 {
-	memcpy(out, pairs + 2 * v, 2);
+	memcpy(out, pairs + 2 * (size_t)v, 2);
 }
 
 
@@ -420,7 +420,7 @@ static void hex2(char *out, uint8_t b)
 	    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
 	    "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
 	    "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
-	memcpy(out, tab + 2 * b, 2);
+	memcpy(out, tab + 2 * (size_t)b, 2);
 }
 
 static ug_sv guid_text(evtx_ctx *c, const uint8_t *g)
@@ -439,7 +439,7 @@ static ug_sv guid_text(evtx_ctx *c, const uint8_t *g)
 	hex2(out + 20, g[8]), hex2(out + 22, g[9]);
 	out[24] = '-';
 	for (int i = 0; i < 6; i++)
-		hex2(out + 25 + 2 * i, g[10 + i]);
+		hex2(out + 25 + 2 * (ptrdiff_t)i, g[10 + i]);
 	out[37] = '}';
 	return (ug_sv){out, 38};
 }
