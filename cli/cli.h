@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 
+#include "updguard/hunt.h"
 #include "updguard/sources.h"
 #include "updguard/updguard.h"
 
@@ -100,6 +101,35 @@ int ug_cli_input_open(ug_cli *cli, ug_cli_input *ci, char *const *paths, size_t 
 void ug_cli_input_report(const ug_cli *cli, const ug_cli_input *ci);
 void ug_cli_input_close(ug_cli_input *ci);
 bool ug_format_find_name(const char *name);
+/* What a product's updates look like (product.c), for the commands that run
+ * the hunt. Each lists the long options it takes (UG_CLI_PRODUCT_LONG and,
+ * when it has them, the install-dir and window ones); their codes are these. */
+enum {
+	UG_OPT_PROFILE = UG_OPT_FIRST_FREE, UG_OPT_PRODUCT, UG_OPT_UPDATER, UG_OPT_UPDATE_HOST,
+	UG_OPT_INSTALL_DIR, UG_OPT_WINDOW, UG_OPT_PRODUCT_END
+};
+#define UG_CLI_PRODUCT_LONG                                            \
+	{"profile", required_argument, NULL, UG_OPT_PROFILE},          \
+	{"product", required_argument, NULL, UG_OPT_PRODUCT},          \
+	{"updater", required_argument, NULL, UG_OPT_UPDATER},          \
+	{"update-host", required_argument, NULL, UG_OPT_UPDATE_HOST}
+#define UG_CLI_INSTALL_DIR_LONG {"install-dir", required_argument, NULL, UG_OPT_INSTALL_DIR}
+#define UG_CLI_WINDOW_LONG {"window", required_argument, NULL, UG_OPT_WINDOW}
+
+typedef struct ug_cli_product {
+	ug_hunt_opts *opts;       /* profile, product and window go straight here */
+	const char **updaters, **hosts, **dirs; /* NULL-terminated, into argv */
+	size_t nupdaters, nhosts, ndirs;
+} ug_cli_product;
+
+/* true when opt was a product option (consumed; *rc is UG_CLI_CONTINUE or an
+ * exit code, message printed), false otherwise. */
+bool ug_cli_product_option(ug_cli *cli, ug_cli_product *p, int opt, const char *arg, int *rc);
+/* Something to recognise the product by must be given; then the lists go to
+ * p->opts. UG_CLI_CONTINUE or an exit code (message printed). */
+int ug_cli_product_check(ug_cli *cli, ug_cli_product *p);
+void ug_cli_product_free(ug_cli_product *p);
+
 /* The wall clock as ug_time, or SOURCE_DATE_EPOCH when set (reproducible
  * outputs); stamps a case's `created`. */
 ug_time ug_cli_now(void);

@@ -31,40 +31,18 @@ const char ug_cmd_egress_usage[] =
 	"\n"
 	"Input:\n" UG_CLI_INPUT_HELP;
 
-enum { OPT_PROFILE = UG_OPT_FIRST_FREE, OPT_PRODUCT, OPT_UPDATER, OPT_UPDATE_HOST, OPT_WINDOW, OPT_OUT };
+enum { OPT_OUT = UG_OPT_PRODUCT_END };
 
 typedef struct egress_job {
 	ug_hunt_opts opts;
 	ug_cli_input input;
-	const char **updaters, **hosts;
-	size_t nupd, nhost;
+	ug_cli_product product;
 	const char *out;
 } egress_job;
-
-static int push(ug_cli *cli, const char ***list, size_t *n, const char *arg, const char *opt)
-{
-	if (!*arg)
-		return ug_cli_usage_error(cli, "%s needs a non-empty value", opt);
-	const char **g = realloc(*list, (*n + 2) * sizeof(*g));
-	if (!g)
-		return UG_EXIT_FAILURE;
-	g[(*n)++] = arg;
-	g[*n] = NULL;
-	*list = g;
-	return UG_CLI_CONTINUE;
-}
 
 static int option(ug_cli *cli, egress_job *j, int opt, const char *arg, char **argv)
 {
 	switch (opt) {
-	case OPT_PROFILE: j->opts.profile = arg; return UG_CLI_CONTINUE;
-	case OPT_PRODUCT: j->opts.product = arg; return UG_CLI_CONTINUE;
-	case OPT_UPDATER: return push(cli, &j->updaters, &j->nupd, arg, "--updater");
-	case OPT_UPDATE_HOST: return push(cli, &j->hosts, &j->nhost, arg, "--update-host");
-	case OPT_WINDOW:
-		if (ug_interval_parse(ug_sv_from(arg), &j->opts.window_start, &j->opts.window_end) != UG_OK)
-			return ug_cli_usage_error(cli, "--window needs START/END in RFC 3339, not '%s'", arg);
-		return UG_CLI_CONTINUE;
 	case OPT_OUT: j->out = arg; return UG_CLI_CONTINUE;
 	default: return ug_cli_common_option(cli, opt, arg, argv);
 	}
@@ -74,24 +52,21 @@ static int parse(ug_cli *cli, int argc, char **argv, egress_job *j)
 {
 	static const struct option longopts[] = {
 		UG_CLI_INPUT_LONG,
-		{"profile", required_argument, NULL, OPT_PROFILE},
-		{"product", required_argument, NULL, OPT_PRODUCT},
-		{"updater", required_argument, NULL, OPT_UPDATER},
-		{"update-host", required_argument, NULL, OPT_UPDATE_HOST},
-		{"window", required_argument, NULL, OPT_WINDOW},
+		UG_CLI_PRODUCT_LONG,
+		UG_CLI_WINDOW_LONG,
 		{"out", required_argument, NULL, OPT_OUT},
 		UG_CLI_COMMON_LONG,
 		{NULL, 0, NULL, 0},
 	};
 	int opt, rc = UG_CLI_CONTINUE;
 	while (rc == UG_CLI_CONTINUE && (opt = getopt_long(argc, argv, ":" UG_CLI_COMMON_SHORT, longopts, NULL)) != -1)
-		if (!ug_cli_input_option(&j->input, opt, optarg))
+		if (!ug_cli_input_option(&j->input, opt, optarg) &&
+		    !ug_cli_product_option(cli, &j->product, opt, optarg, &rc))
 			rc = option(cli, j, opt, optarg, argv);
+	if (rc == UG_CLI_CONTINUE)
+		rc = ug_cli_product_check(cli, &j->product);
 	if (rc != UG_CLI_CONTINUE)
 		return rc;
-	if (!j->opts.profile && !j->nupd && !j->nhost)
-		return ug_cli_usage_error(cli, "say what the product's updates look like: --profile NAME, "
-		                               "or --updater IMAGE and/or --update-host PATTERN");
 	if (argc - optind <= 0)
 		return ug_cli_usage_error(cli, "no input: give log files or directories");
 	return ug_cli_input_prepare(cli, &j->input);
@@ -116,8 +91,6 @@ static int run(ug_cli *cli, egress_job *j, char **logs, size_t nlogs)
 	ug_error_clear(&err);
 	ug_hunt_result *r = NULL;
 	ug_case *c = NULL;
-	j->opts.updaters = j->updaters;
-	j->opts.update_hosts = j->hosts;
 	j->opts.input = j->input.opts;
 	if (ug_hunt_run(&j->opts, logs, nlogs, &cli->ctx, &r, &err) != UG_OK) {
 		if (err.code == UG_ERR_INVALID || err.code == UG_ERR_NOTFOUND || err.code == UG_ERR_PARSE)
@@ -147,13 +120,13 @@ int ug_cmd_egress(ug_cli *cli, int argc, char **argv)
 	if (!j)
 		return UG_EXIT_FAILURE;
 	ug_hunt_opts_init(&j->opts);
+	j->product.opts = &j->opts;
 	j->out = "updguard-egress";
 	int rc = parse(cli, argc, argv, j);
 	if (rc == UG_CLI_CONTINUE)
 		rc = run(cli, j, argv + optind, (size_t)(argc - optind));
 	ug_cli_input_close(&j->input);
-	free(j->updaters);
-	free(j->hosts);
+	ug_cli_product_free(&j->product);
 	free(j);
 	return rc;
 }

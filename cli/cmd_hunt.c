@@ -59,8 +59,7 @@ const char ug_cmd_hunt_usage[] =
 	UG_CLI_INPUT_HELP;
 
 enum {
-	OPT_PROFILE = UG_OPT_FIRST_FREE, OPT_PRODUCT, OPT_UPDATER, OPT_UPDATE_HOST, OPT_INSTALL_DIR,
-	OPT_WINDOW, OPT_AFTER, OPT_SKEW, OPT_IOCS, OPT_RULES, OPT_RULES_LEVEL, OPT_OUT, OPT_JSON,
+	OPT_AFTER = UG_OPT_PRODUCT_END, OPT_SKEW, OPT_IOCS, OPT_RULES, OPT_RULES_LEVEL, OPT_OUT, OPT_JSON,
 };
 
 /* A NULL-terminated list of option values (they point into argv). */
@@ -72,7 +71,8 @@ typedef struct strlist {
 typedef struct hunt_job {
 	ug_hunt_opts opts;
 	ug_cli_input input;
-	strlist updaters, hosts, dirs, rules;
+	ug_cli_product product;
+	strlist rules;
 	const char *out_dir;
 	bool json;
 } hunt_job;
@@ -109,16 +109,6 @@ static int add_value(ug_cli *cli, strlist *l, const char *opt, const char *arg)
 static int hunt_option(ug_cli *cli, hunt_job *j, int opt, const char *arg, char **argv)
 {
 	switch (opt) {
-	case OPT_PROFILE: j->opts.profile = arg; return UG_CLI_CONTINUE;
-	case OPT_PRODUCT: j->opts.product = arg; return UG_CLI_CONTINUE;
-	case OPT_UPDATER: return add_value(cli, &j->updaters, "--updater", arg);
-	case OPT_UPDATE_HOST: return add_value(cli, &j->hosts, "--update-host", arg);
-	case OPT_INSTALL_DIR: return add_value(cli, &j->dirs, "--install-dir", arg);
-	case OPT_WINDOW:
-		if (ug_interval_parse(ug_sv_from(arg), &j->opts.window_start, &j->opts.window_end) != UG_OK)
-			return ug_cli_usage_error(cli, "--window needs START/END in RFC 3339, e.g. "
-			                               "2026-01-20T10:00Z/2026-01-20T12:00Z, not '%s'", arg);
-		return UG_CLI_CONTINUE;
 	case OPT_AFTER: return parse_duration_opt(cli, "--after", arg, &j->opts.after);
 	case OPT_SKEW: return parse_duration_opt(cli, "--skew", arg, &j->opts.skew);
 	case OPT_IOCS: j->opts.iocs_file = arg; return UG_CLI_CONTINUE;
@@ -141,12 +131,9 @@ static int parse_options(ug_cli *cli, int argc, char **argv, hunt_job *j)
 {
 	static const struct option longopts[] = {
 		UG_CLI_INPUT_LONG,
-		{"profile", required_argument, NULL, OPT_PROFILE},
-		{"product", required_argument, NULL, OPT_PRODUCT},
-		{"updater", required_argument, NULL, OPT_UPDATER},
-		{"update-host", required_argument, NULL, OPT_UPDATE_HOST},
-		{"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
-		{"window", required_argument, NULL, OPT_WINDOW},
+		UG_CLI_PRODUCT_LONG,
+		UG_CLI_INSTALL_DIR_LONG,
+		UG_CLI_WINDOW_LONG,
 		{"after", required_argument, NULL, OPT_AFTER},
 		{"skew", required_argument, NULL, OPT_SKEW},
 		{"iocs", required_argument, NULL, OPT_IOCS},
@@ -160,7 +147,8 @@ static int parse_options(ug_cli *cli, int argc, char **argv, hunt_job *j)
 	int opt, rc = UG_CLI_CONTINUE;
 	while (rc == UG_CLI_CONTINUE &&
 	       (opt = getopt_long(argc, argv, ":" UG_CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (!ug_cli_input_option(&j->input, opt, optarg))
+		if (!ug_cli_input_option(&j->input, opt, optarg) &&
+		    !ug_cli_product_option(cli, &j->product, opt, optarg, &rc))
 			rc = hunt_option(cli, j, opt, optarg, argv);
 	}
 	return rc;
@@ -170,9 +158,9 @@ static int parse_options(ug_cli *cli, int argc, char **argv, hunt_job *j)
  * product by, logs to read, a known --format, a loadable --input-tz. */
 static int check_options(ug_cli *cli, hunt_job *j, int nlogs)
 {
-	if (!j->opts.profile && !j->updaters.n && !j->hosts.n)
-		return ug_cli_usage_error(cli, "say what the product's updates look like: --profile NAME, "
-		                               "or --updater IMAGE and/or --update-host PATTERN");
+	int rc = ug_cli_product_check(cli, &j->product);
+	if (rc != UG_CLI_CONTINUE)
+		return rc;
 	if (nlogs <= 0)
 		return ug_cli_usage_error(cli, "no input: give log files or directories (or - for stdin)");
 
@@ -197,9 +185,6 @@ static int run(ug_cli *cli, hunt_job *j, char **logs, size_t nlogs)
 	ug_error err;
 	ug_error_clear(&err);
 	ug_hunt_result *r = NULL;
-	j->opts.updaters = j->updaters.v;
-	j->opts.update_hosts = j->hosts.v;
-	j->opts.install_dirs = j->dirs.v;
 	j->opts.rules = j->rules.v;
 	j->opts.input = j->input.opts;
 	if (ug_hunt_run(&j->opts, logs, nlogs, &cli->ctx, &r, &err) != UG_OK)
@@ -233,6 +218,7 @@ int ug_cmd_hunt(ug_cli *cli, int argc, char **argv)
 	if (!j)
 		return UG_EXIT_FAILURE;
 	ug_hunt_opts_init(&j->opts);
+	j->product.opts = &j->opts;
 	j->out_dir = "updguard-report";
 	int rc = parse_options(cli, argc, argv, j);
 	if (rc == UG_CLI_CONTINUE)
@@ -240,9 +226,7 @@ int ug_cmd_hunt(ug_cli *cli, int argc, char **argv)
 	if (rc == UG_CLI_CONTINUE)
 		rc = run(cli, j, argv + optind, (size_t)(argc - optind));
 	ug_cli_input_close(&j->input);
-	free(j->updaters.v);
-	free(j->hosts.v);
-	free(j->dirs.v);
+	ug_cli_product_free(&j->product);
 	free(j->rules.v);
 	free(j);
 	return rc;
