@@ -384,6 +384,8 @@ static int judge(hu_run *r, char *const *paths, size_t npaths, ug_error *err)
 /* What the run holds after the reading (-vv): memory grows with these. */
 static void log_sizes(const hu_run *r)
 {
+	if (!r->ctx || r->ctx->log_level < UG_LOG_DEBUG)
+		return;
 	size_t times = 0;
 	for (size_t i = 0; i < r->nseries; i++)
 		times += r->series[i]->cap;

@@ -30,10 +30,6 @@
 
 #define SNIFF_BYTES ((size_t)64 << 10)
 #define READ_CHUNK ((size_t)256 << 10)
-/* Plain files: the kernel is asked to fetch this far ahead of the reads
- * (asynchronously), so a file that is not in the page cache streams from the
- * disk while the reader thread parses and hands on what it has. */
-#define READ_AHEAD ((uint64_t)32 << 20)
 
 struct ug_stream {
 	int fd;
@@ -47,7 +43,6 @@ struct ug_stream {
 	size_t pend_len;
 	bool input_eof;
 	uint64_t consumed;
-	uint64_t ahead;           /* plain input: readahead asked for up to here */
 	ug_prefetch *pf;          /* regular files: read(2) on a thread of its own */
 	/* decoding */
 	struct archive *ar;       /* libarchive, for everything packed but lone gzip */
@@ -83,11 +78,6 @@ static ssize_t input_read(ug_stream *s, void *buf, size_t n)
 			s->input_eof = true;
 		else
 			s->consumed += (uint64_t)r;
-		if (r > 0 && !s->is_stdin && s->consumed + READ_AHEAD / 2 > s->ahead) {
-			uint64_t from = UG_MAX(s->ahead, s->consumed);
-			s->ahead = s->consumed + READ_AHEAD;
-			posix_fadvise(s->fd, (off_t)from, (off_t)(s->ahead - from), POSIX_FADV_WILLNEED);
-		}
 		return r;
 	}
 }
